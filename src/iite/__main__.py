@@ -1,0 +1,3 @@
+from iite.cli import main
+
+main()

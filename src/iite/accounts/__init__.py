@@ -1,0 +1,1 @@
+"""People, organisations, roles and API tokens."""

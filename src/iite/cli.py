@@ -1,0 +1,56 @@
+"""The ``iite`` console command: Django's management commands plus the platform's own.
+
+Our commands are written with hyphens (``iite load-reference``); Django's keep their names
+(``iite migrate``). A configuration problem is printed as one sentence, without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OWN_COMMANDS = {
+    "serve": "Serve the platform with gunicorn (or Django's development server with --dev).",
+    "setup": "Migrate the database, load the reference data and collect static files.",
+    "load-reference": "Load or refresh the reference data, idempotently, in one transaction.",
+    "demo": "Load the demo content and print a demo admin login.",
+    "createsuperuser": "Create an administrator account.",
+    "compile-translations": "Compile the interface translations (.po to .mo).",
+    "openapi": "Write the OpenAPI document, or --check that the committed one is current.",
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in OWN_COMMANDS)
+    lines = ["Usage: iite COMMAND [options]   (iite COMMAND --help explains each)", ""]
+    lines.append("The platform's commands:")
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in OWN_COMMANDS.items()]
+    lines += ["", "Every Django management command works too (iite help --commands lists them)."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) < 2 or argv[1] in {"-h", "--help"}:
+        print(_usage())
+        return
+    argv[1] = argv[1].replace("-", "_") if argv[1] in OWN_COMMANDS else argv[1]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iite.config.settings")
+
+    from iite.config.environment import ConfigurationError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigurationError as error:
+        print(f"iite: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Primitives every app builds on: base model, errors, translated text, permissions, pagination."""

@@ -1,0 +1,1 @@
+"""Home page, navigation, language choice, error pages and the platform's own commands."""

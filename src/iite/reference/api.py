@@ -1,0 +1,5 @@
+"""Reference data API (to be completed)."""
+
+from ninja import Router
+
+router = Router(tags=["reference"])
