@@ -6,8 +6,10 @@ Our commands are written with hyphens (``iite load-reference``); Django's keep t
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
 OWN_COMMANDS = {
     "serve": "Serve the platform with gunicorn (or Django's development server with --dev).",
@@ -47,9 +49,41 @@ def main(argv: list[str] | None = None) -> None:
         print(f"iite: configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
 
+    if argv[1] == "openapi":
+        raise SystemExit(openapi(argv[2:]))
+
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
+
+
+OPENAPI_PATH = Path("docs/openapi.json")
+
+
+def openapi(args: list[str]) -> int:
+    """Write the API's OpenAPI document to docs/openapi.json, or check the committed one."""
+    if args and args[0] in {"-h", "--help"}:
+        print("Usage: iite openapi [--check]\n\n" + OWN_COMMANDS["openapi"])
+        return 0
+    from iite.config.api import api
+
+    current = json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False, sort_keys=True)
+    current += "\n"
+    if "--check" in args:
+        committed = OPENAPI_PATH.read_text(encoding="utf-8") if OPENAPI_PATH.exists() else ""
+        if committed != current:
+            print(
+                f"iite: {OPENAPI_PATH} is out of date with the code; run `iite openapi` "
+                "and commit the result.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{OPENAPI_PATH} matches the code.")
+        return 0
+    OPENAPI_PATH.parent.mkdir(parents=True, exist_ok=True)
+    OPENAPI_PATH.write_text(current, encoding="utf-8")
+    print(f"Wrote {OPENAPI_PATH}.")
+    return 0
 
 
 if __name__ == "__main__":

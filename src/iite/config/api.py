@@ -1,4 +1,4 @@
-"""The REST API under /api/v1/: one NinjaAPI, a router per app, one error shape for every failure."""
+"""The REST API under /api/v1/: one NinjaAPI, a router per app, one error shape for failures."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ Settings import this module; nothing in it touches Django, so start-up errors ar
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ ENVIRONMENTS = ("development", "production", "test")
 
 
 class ConfigurationError(Exception):
-    """A setting in the environment is missing or malformed; the message says which and how to fix it."""
+    """A setting is missing or malformed; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Django settings for the IITE Platform, read from the environment (see README, "Configuration")."""
+"""Django settings for the IITE Platform, read from the environment (README, "Configuration")."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the interactive API docs from local static files, never a CDN
     "iite.core",
     "iite.reference",
     "iite.accounts",
@@ -172,6 +173,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
+if MODE == "test":
+    STATIC_ROOT = None  # tests serve static files straight from the apps (no collectstatic)
+    WHITENOISE_USE_FINDERS = True
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

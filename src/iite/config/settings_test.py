@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("IITE_ENV", "test")
 
-from iite.config.settings import *  # noqa: E402, F403  (test mode must be set before they are read)
+from iite.config.settings import *  # noqa: F403  (test mode must be set before they are read)

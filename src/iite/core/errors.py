@@ -1,4 +1,4 @@
-"""The platform's one application error, shown as a friendly message on pages and as JSON in the API."""
+"""The platform's one application error: a friendly message on pages, JSON in the API."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ class Actor(Protocol):
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may take one action: any of ``roles``; ``scoped`` roles only within the target's scope."""
+    """Who may take one action: any of ``roles``; ``scoped`` ones only within the target's scope."""
 
     action: str
     roles: frozenset[str]

@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests: real Chromium through Playwright, and axe-core."""
