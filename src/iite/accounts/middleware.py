@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
+
+SameSite = Literal["Lax", "Strict", "None"]
+
+
+def language_cookie_set(response: HttpResponseBase, language: str) -> None:
+    """Make ``language`` the one ``/`` and unprefixed links lead to in this browser."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
 
 
 class UserLanguageMiddleware:
@@ -27,12 +41,7 @@ class UserLanguageMiddleware:
             language
             and translation.check_for_language(language)
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
         ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-            )
+            language_cookie_set(response, language)
         return response

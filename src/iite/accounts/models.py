@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from iite.core.models import TimestampedModel
+from iite.core.translation import pick
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -34,6 +35,10 @@ class UserManager(DjangoUserManager["User"]):
         extra.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # People type their address in any case; it is stored once, case-insensitively unique.
+        return self.get(email__iexact=username)
+
     def create_superuser(  # type: ignore[override]
         self, email: str, password: str | None = None, **extra: Any
     ) -> User:
@@ -55,10 +60,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
-    email_verified = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(auto_now_add=True)
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), auto_now_add=True)
     language = models.CharField(_("interface language"), max_length=10, blank=True)
     country = models.ForeignKey(
         "reference.Country",
@@ -83,7 +88,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="people",
     )
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -97,7 +102,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Organisation(TimestampedModel):
-    """A school, ministry, university, NGO, company or UN body taking part in the institute's work."""
+    """A school, ministry, university, NGO, company or UN body in the institute's work."""
 
     class Kind(models.TextChoices):
         SCHOOL = "school", _("School")
@@ -138,16 +143,22 @@ class Role(models.Model):
         COUNTRY = "country", _("a country")
         ORGANISATION = "organisation", _("an organisation")
 
-    code = models.SlugField(max_length=40, unique=True)
-    names = models.JSONField(default=dict)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.GLOBAL)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    names = models.JSONField(_("names"), default=dict)
+    scope = models.CharField(
+        _("held for"), max_length=20, choices=Scope.choices, default=Scope.GLOBAL
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return self.code
+        return self.name or self.code
+
+    @property
+    def name(self) -> str:
+        return pick(self.names)
 
 
 class RoleAssignment(TimestampedModel):
@@ -209,3 +220,7 @@ class ApiToken(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

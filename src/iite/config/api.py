@@ -44,13 +44,20 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     return _respond(request, exc.status, body)
 
 
+def _field_name(location: Any) -> str:
+    """``(body, payload, country)`` is the field ``country``; ``(query, page)`` is ``page``."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or parts[1:]
+    elif parts[:1] in (["query"], ["path"], ["header"], ["cookie"], ["form"]):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     details = [
-        {
-            "field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
-            "message": error.get("msg", ""),
-        }
+        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "")}
         for error in exc.errors
     ]
     message = _("The request is not valid; see details for each field.")

@@ -174,7 +174,7 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
 if MODE == "test":
-    STATIC_ROOT = None  # tests serve static files straight from the apps (no collectstatic)
+    STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files straight from the apps (no collectstatic)
     WHITENOISE_USE_FINDERS = True
 
 # --- Security -----------------------------------------------------------------------------------

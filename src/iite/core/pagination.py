@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -32,7 +33,11 @@ class PageNumberPagination(PaginationBase):
     items_attribute: str = "items"
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Input, **params: Any
+        self,
+        queryset: QuerySet[Any],
+        pagination: Any,
+        request: HttpRequest | None = None,
+        **params: Any,
     ) -> dict[str, Any]:
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         size = pagination.page_size

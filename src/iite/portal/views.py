@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from iite.accounts import services as account_services
+from iite.accounts.middleware import language_cookie_set
 from iite.core.errors import error_body
 from iite.portal import selectors
 
@@ -35,13 +36,7 @@ def language_choose(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         account_services.user_language_set(user=request.user, language=language)
     response = HttpResponseRedirect(translate_url(next_url, language))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-    )
+    language_cookie_set(response, language)
     return response
 
 

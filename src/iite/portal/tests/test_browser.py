@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -82,3 +84,44 @@ def test_home_page_is_light(page: Any, site: str) -> None:
     page.goto(f"{site}/en/", wait_until="networkidle")
     assert any(url.endswith(".css") for url, _size in log.entries)
     assert log.total < PAGE_BUDGET_BYTES, log.entries
+
+
+def test_sign_up_verify_and_sign_in(page: Any, site: str, mailoutbox: list[Any]) -> None:
+    main = page.locator("main")
+    page.goto(f"{site}/en/accounts/signup/")
+    main.get_by_role("button", name="Create my account").click()
+    # An empty form comes back with the errors announced, and stays accessible.
+    assert page.locator(".error-summary").is_visible()
+    assert axe_violations(page) == []
+    assert mailoutbox == []
+
+    page.get_by_label("Email").fill("nadia@example.org")
+    page.get_by_label("Name").fill("Nadia Teacher")
+    page.locator("#id_password1").fill("ict-in-the-classroom-2026")
+    page.get_by_label("Password again").fill("ict-in-the-classroom-2026")
+    main.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(f"{site}/en/accounts/signup/done/")
+    assert axe_violations(page) == []
+
+    # Not verified yet: signing in is refused with a way to get the link again.
+    page.goto(f"{site}/en/accounts/login/")
+    page.get_by_label("Email").fill("nadia@example.org")
+    page.get_by_label("Password").fill("ict-in-the-classroom-2026")
+    main.get_by_role("button", name="Sign in").click()
+    assert main.get_by_role("heading", name="Send the link again").is_visible()
+    assert axe_violations(page) == []
+
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://\S+/accounts/verify/\S+", mailoutbox[0].body)
+    assert link is not None
+    page.goto(site + urlsplit(link.group(0)).path)
+    assert axe_violations(page) == []
+
+    page.goto(f"{site}/en/accounts/login/")
+    assert axe_violations(page) == []
+    page.get_by_label("Email").fill("nadia@example.org")
+    page.get_by_label("Password").fill("ict-in-the-classroom-2026")
+    main.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site}/en/accounts/profile/")
+    assert "Nadia Teacher" in main.inner_text()
+    assert axe_violations(page) == []
