@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check lint types layers migrations openapi pytest pytest-sqlite pytest-postgres browser-deps clean
+.PHONY: messages run test setup check lint types layers migrations openapi pytest pytest-sqlite pytest-postgres browser-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ pytest-postgres:
 	  echo "!! (for example postgres://postgres@127.0.0.1:5432/iite) to run it.           !!"; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
+
+## messages: extract interface strings into the .po files (needs gettext's xgettext)
+messages: $(STAMP)
+	cd src/iite && ../../$(IITE) makemessages -l ar -l zh_Hans -l fr -l ru -l es --no-obsolete \
+	  --ignore "testing/*" --ignore "*/tests/*"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

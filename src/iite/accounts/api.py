@@ -149,7 +149,7 @@ def tokens_list(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
-def tokens_create(request: HttpRequest, payload: TokenCreateIn) -> Status:
+def tokens_create(request: HttpRequest, payload: TokenCreateIn) -> Status[Any]:
     """The token itself is in this response only; store it safely."""
     user = _actor(request, "token.manage_own")
     token, secret = services.api_token_create(user=user, name=payload.name)
@@ -157,7 +157,7 @@ def tokens_create(request: HttpRequest, payload: TokenCreateIn) -> Status:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def tokens_revoke(request: HttpRequest, token_id: int) -> Status:
+def tokens_revoke(request: HttpRequest, token_id: int) -> Status[Any]:
     user = _actor(request, "token.manage_own")
     token = selectors.api_token_of(user, token_id)
     if token is None:

@@ -1,4 +1,4 @@
-"""Reference vocabularies: countries, regions, languages, levels, SDG 4, topics, licences, frameworks.
+"""Reference vocabularies: countries, regions, languages, levels, SDG 4, topics, licences, etc.
 
 Every name and description is a JSON object keyed by language (ar, en, es, fr, ru, zh); the
 ``name`` property picks the active language. Rows are written only by ``services.reference_load``.
@@ -31,7 +31,7 @@ class TranslatedModel(models.Model):
 
 
 class Region(TranslatedModel):
-    """A group of countries: a UN M49 region, sub-region or intermediate region, or a UNESCO region."""
+    """A group of countries: a UN M49 region, sub-region or intermediate region; or UNESCO."""
 
     class Kind(models.TextChoices):
         UN_REGION = "un-region", _("UN region")
@@ -56,6 +56,12 @@ class Region(TranslatedModel):
 class Country(TranslatedModel):
     """A country or territory with its ISO 3166-1 codes, M49 code and regions."""
 
+    class IncomeGroup(models.TextChoices):
+        HIGH = "high", _("High income")
+        UPPER_MIDDLE = "upper-middle", _("Upper middle income")
+        LOWER_MIDDLE = "lower-middle", _("Lower middle income")
+        LOW = "low", _("Low income")
+
     alpha2 = models.CharField(max_length=2, unique=True)
     alpha3 = models.CharField(max_length=3, unique=True)
     m49 = models.CharField(max_length=3, unique=True)
@@ -72,7 +78,9 @@ class Country(TranslatedModel):
     unesco_region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="countries"
     )
-    income_group = models.CharField(max_length=20, blank=True)
+    income_group = models.CharField(max_length=20, choices=IncomeGroup.choices, blank=True)
+    # Codes and names in every language, case-folded, so one LIKE finds "Франция" on any database.
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["alpha2"]
@@ -187,7 +195,7 @@ class Licence(TranslatedModel):
     """A content licence identified by its SPDX id."""
 
     spdx_id = models.CharField(max_length=40, unique=True)
-    url = models.URLField()
+    url = models.URLField(blank=True)
     is_open = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -199,7 +207,7 @@ class Licence(TranslatedModel):
 
 
 class Vocabulary(TranslatedModel):
-    """A controlled vocabulary such as LRMI learningResourceType or schema.org accessibilityFeature."""
+    """A controlled vocabulary, e.g. LRMI learningResourceType, schema.org accessibilityFeature."""
 
     code = models.SlugField(max_length=60, unique=True)
     source_url = models.URLField(blank=True)
@@ -222,7 +230,9 @@ class Term(TranslatedModel):
     class Meta:
         ordering = ["vocabulary", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["vocabulary", "code"], name="reference_term_unique_code")
+            models.UniqueConstraint(
+                fields=["vocabulary", "code"], name="reference_term_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -246,6 +256,10 @@ class Framework(TranslatedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.version}"
+
+    @property
+    def attribution_text(self) -> str:
+        return pick(self.attribution)
 
 
 class Dimension(TranslatedModel):
