@@ -116,9 +116,12 @@ def demo_load() -> DemoSummary:
         reference_load()
     password = _password()
     admin = _person(ADMIN_EMAIL, "Demo Administrator", password, superuser=True)
-    countries = {country.alpha2: country for country in Country.objects.filter(
-        alpha2__in={person.country for person in PEOPLE} | {o[2] for o in ORGANISATIONS}
-    )}
+    countries = {
+        country.alpha2: country
+        for country in Country.objects.filter(
+            alpha2__in={person.country for person in PEOPLE} | {o[2] for o in ORGANISATIONS}
+        )
+    }
     organisations = {
         name: account_services.organisation_create(
             name=name, kind=kind, country=countries[code], by=admin
