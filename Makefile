@@ -40,10 +40,10 @@ layers:
 	$(BIN)/lint-imports
 
 migrations:
-	IITE_ENV=test $(IITE) makemigrations --check --dry-run
+	env -u DATABASE_URL IITE_ENV=test $(IITE) makemigrations --check --dry-run
 
 openapi:
-	IITE_ENV=test $(IITE) openapi --check
+	env -u DATABASE_URL IITE_ENV=test $(IITE) openapi --check
 
 pytest: pytest-sqlite pytest-postgres
 

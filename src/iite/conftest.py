@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -51,10 +52,17 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def reference_data(django_db_blocker: Any) -> None:
-    """Reference data for tests on a live server, whose transactional tests flush the database."""
+    """The data a new installation has, for live-server tests (their transactions flush it all).
+
+    That is the reference data and the rows the migrations write (the roles).
+    """
+    from django.apps import apps
+
     from iite.reference.models import Country
     from iite.reference.services import reference_load
 
+    roles_migration = importlib.import_module("iite.accounts.migrations.0002_roles")
     with django_db_blocker.unblock():
         if not Country.objects.exists():
             reference_load()
+        roles_migration.roles_create(apps, None)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 
-from iite.portal.sections import sections_for
+from iite.portal.sections import open_sections, sections_for
 from iite.reference import selectors as reference_selectors
 
 
@@ -17,7 +17,7 @@ def home_overview() -> dict[str, Any]:
         {"area": area, "sections": sections_for(area.number)}
         for area in reference_selectors.action_areas()
     ]
-    return {"priorities": priorities, "areas": areas}
+    return {"priorities": priorities, "areas": areas, "open_sections": open_sections()}
 
 
 def database_status() -> tuple[bool, str]:

@@ -35,7 +35,10 @@ def language_choose(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     if request.user.is_authenticated:
         account_services.user_language_set(user=request.user, language=language)
-    response = HttpResponseRedirect(translate_url(next_url, language))
+    # Resolve the page in the language of its own prefix, whatever this request's language is.
+    with translation.override(translation.get_language_from_path(next_url)):
+        target = translate_url(next_url, language)
+    response = HttpResponseRedirect(target)
     language_cookie_set(response, language)
     return response
 

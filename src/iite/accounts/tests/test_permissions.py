@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +172,19 @@ def test_unknown_role_code(member, admin_user):
     with pytest.raises(ApplicationError) as error:
         services.role_grant(user=member, role="wizard", by=admin_user)
     assert error.value.status == 404
+
+
+def test_the_documented_table_is_the_table_in_the_code():
+    """docs/architecture.md shows exactly who may do what in accounts."""
+    docs = Path(__file__).resolve().parents[4] / "docs" / "architecture.md"
+    section = docs.read_text(encoding="utf-8").split("### accounts", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert header[1:] == list(ROLE_CODES)
+    documented = {}
+    for line in rows[1:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        documented[cells[0]] = {
+            code for code, cell in zip(ROLE_CODES, cells[1:], strict=True) if cell.startswith("✓")
+        }
+    assert documented == {rule.action: set(rule.roles) for rule in TABLE.rules}

@@ -43,7 +43,7 @@ def test_switching_language_keeps_the_page(page: Any, site: str) -> None:
     page.get_by_role("button", name="Français").click()
     page.wait_for_url(f"{site}/fr/reference/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.get_by_role("button", name="العربية").click()
+    page.locator('.language-switcher button[value="ar"]').click()
     page.wait_for_url(f"{site}/ar/reference/")
     assert page.locator("html").get_attribute("dir") == "rtl"
 
@@ -100,6 +100,8 @@ def test_sign_up_verify_and_sign_in(page: Any, site: str, mailoutbox: list[Any])
     page.locator("#id_password1").fill("ict-in-the-classroom-2026")
     page.get_by_label("Password again").fill("ict-in-the-classroom-2026")
     main.get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     page.wait_for_url(f"{site}/en/accounts/signup/done/")
     assert axe_violations(page) == []
 

@@ -38,6 +38,8 @@ class Command(BaseCommand):
             if len(error.details) > 1:
                 lines += [f"  - {item['field']}: {item['message']}" for item in error.details]
             raise CommandError("\n".join(lines)) from None
+        if options["verbosity"] == 0:
+            return
         for line in summary.lines():
             self.stdout.write(line)
         verdict = (
