@@ -13,7 +13,11 @@ env = Environment(dict(os.environ))
 
 # --- Paths and mode -------------------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-BASE_DIR = Path(env.get("IITE_HOME") or Path.cwd()).resolve()
+# A source checkout keeps its var/ beside pyproject.toml, wherever a command runs from.
+_CHECKOUT = PACKAGE_DIR.parent.parent
+BASE_DIR = Path(
+    env.get("IITE_HOME") or (_CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd())
+).resolve()
 VAR_DIR = Path(env.get("IITE_VAR_DIR") or BASE_DIR / "var").resolve()
 
 MODE = env.mode
