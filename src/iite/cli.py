@@ -57,7 +57,6 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(argv)
 
 
-OPENAPI_PATH = Path("docs/openapi.json")
 
 
 def openapi(args: list[str]) -> int:
@@ -65,24 +64,28 @@ def openapi(args: list[str]) -> int:
     if args and args[0] in {"-h", "--help"}:
         print("Usage: iite openapi [--check]\n\n" + OWN_COMMANDS["openapi"])
         return 0
+    from django.conf import settings
+
     from iite.config.api import api
+
+    path = Path(settings.BASE_DIR) / "docs" / "openapi.json"
 
     current = json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False, sort_keys=True)
     current += "\n"
     if "--check" in args:
-        committed = OPENAPI_PATH.read_text(encoding="utf-8") if OPENAPI_PATH.exists() else ""
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
         if committed != current:
             print(
-                f"iite: {OPENAPI_PATH} is out of date with the code; run `iite openapi` "
+                f"iite: {path} is out of date with the code; run `iite openapi` "
                 "and commit the result.",
                 file=sys.stderr,
             )
             return 1
-        print(f"{OPENAPI_PATH} matches the code.")
+        print(f"{path} matches the code.")
         return 0
-    OPENAPI_PATH.parent.mkdir(parents=True, exist_ok=True)
-    OPENAPI_PATH.write_text(current, encoding="utf-8")
-    print(f"Wrote {OPENAPI_PATH}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(current, encoding="utf-8")
+    print(f"Wrote {path}.")
     return 0
 
 
