@@ -57,8 +57,6 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(argv)
 
 
-
-
 def openapi(args: list[str]) -> int:
     """Write the API's OpenAPI document to docs/openapi.json, or check the committed one."""
     if args and args[0] in {"-h", "--help"}:
