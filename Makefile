@@ -21,6 +21,9 @@ setup: $(STAMP)
 	$(IITE) compile-translations
 
 ## run: set everything up and serve the platform on SQLite with demo content
+# DEBUG is off so that what you see is what production serves (cached static files, error pages).
+run: export DEBUG ?= false
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(IITE) setup
 	$(IITE) demo
