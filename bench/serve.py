@@ -142,13 +142,10 @@ def main() -> None:
             server.wait(timeout=30)
 
     print(f"gunicorn, {args.workers} workers x 4 threads, SQLite, {args.concurrency} connections")
-    print(f"  static stylesheet   {static_rps:8.0f} requests/s   (ceiling, 1.00)")
-    print(
-        f"  home page (HTML)    {home_rps:8.0f} requests/s   ({home_rps / static_rps:.2f} of that)"
-    )
-    print(
-        f"  API countries JSON  {api_rps:8.0f} requests/s   ({api_rps / static_rps:.2f} of static)"
-    )
+    rows = [("static stylesheet", static_rps), ("home page (HTML)", home_rps)]
+    rows.append(("API countries JSON", api_rps))
+    for label, rps in rows:
+        print(f"  {label:<18}  {rps:8.0f} requests/s   ({rps / static_rps:.2f} of static)")
     print(f"  home page transfer  {weight / 1024:8.1f} KiB over {1 + len(assets)} requests")
     print(f"  resident memory     {memory / 1024:8.1f} MiB (gunicorn master and workers)")
 

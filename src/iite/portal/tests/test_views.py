@@ -111,3 +111,16 @@ def test_unknown_api_path_is_json_in_the_one_error_shape(client: Client) -> None
 def test_home_query_count_stays_small(client: Client, django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(6):
         assert client.get("/en/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/", "/ar/reference/frameworks/ict-cft/3/", "/en/accounts/signup/", "/api/v1/docs"]
+)
+def test_pages_load_nothing_from_other_hosts(client: Client, path: str) -> None:
+    html = client.get(path).content.decode()
+    fetched = re.findall(r'<(?:script|img|iframe|source)[^>]*\ssrc="([^"]*)"', html)
+    for tag in re.findall(r"<link\b[^>]*>", html):
+        if 'rel="alternate"' not in tag:
+            fetched += re.findall(r'href="([^"]*)"', tag)
+    assert fetched
+    assert [url for url in fetched if "//" in url] == []
