@@ -15,6 +15,7 @@ OWN_COMMANDS = {
     "serve": "Serve the platform with gunicorn (or Django's development server with --dev).",
     "setup": "Migrate the database, load the reference data and collect static files.",
     "load-reference": "Load or refresh the reference data, idempotently, in one transaction.",
+    "load-instrument": "Load an instrument version (a questionnaire file) for the assessments.",
     "demo": "Load the demo content and print a demo admin login.",
     "createsuperuser": "Create an administrator account.",
     "compile-translations": "Compile the interface translations (.po to .mo).",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "iite.core",
     "iite.reference",
     "iite.accounts",
+    "iite.assessments",
     "iite.portal",
 ]
 

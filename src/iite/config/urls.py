@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("iite.portal.urls")),
     path("reference/", include("iite.reference.urls")),
     path("accounts/", include("iite.accounts.urls")),
+    path("assessments/", include("iite.assessments.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from iite.accounts import selectors as account_selectors
 from iite.accounts import services as account_services
 from iite.accounts.models import Organisation, User
+from iite.assessments import selectors as assessment_selectors
+from iite.assessments import services as assessment_services
+from iite.assessments.models import Campaign
+from iite.core.errors import ApplicationError
 from iite.reference.models import Country
 from iite.reference.services import reference_load
 
 ADMIN_EMAIL = "admin@demo.iite.example"
+SCHOOL_INSTRUMENT = "school-digital-readiness"
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class DemoSummary:
     admin_email: str
     password: str
     people: tuple[str, ...]
+    campaign_code: str
 
 
 def _password() -> str:
@@ -147,4 +155,32 @@ def demo_load() -> DemoSummary:
             organisation=organisation if scoped_to_school else None,
             by=admin,
         )
-    return DemoSummary(ADMIN_EMAIL, password, tuple(person.email for person in PEOPLE))
+    campaign = _school_campaign(organisations["Riverside Secondary School (demo)"])
+    return DemoSummary(
+        ADMIN_EMAIL, password, tuple(person.email for person in PEOPLE), campaign.join_code
+    )
+
+
+def _school_campaign(school: Organisation) -> Campaign:
+    """An open school self-reflection at the demo school, run by its coordinator."""
+    instrument = assessment_selectors.instrument_latest(SCHOOL_INSTRUMENT)
+    if instrument is None:
+        assessment_services.instruments_load_packaged()
+        instrument = assessment_selectors.instrument_latest(SCHOOL_INSTRUMENT)
+    if instrument is None:
+        raise ApplicationError(f"The {SCHOOL_INSTRUMENT} instrument file is missing.")
+    existing = Campaign.objects.filter(instrument=instrument, organisation=school).first()
+    if existing is not None:
+        return existing
+    coordinator = account_selectors.user_by_email("coordinator@demo.iite.example")
+    if coordinator is None:
+        raise ApplicationError("The demo school coordinator is missing.")
+    now = timezone.now()
+    return assessment_services.campaign_open(
+        instrument=instrument,
+        scope=Campaign.Scope.ORGANISATION,
+        organisation=school,
+        opens_at=now,
+        closes_at=now + timedelta(days=365),
+        by=coordinator,
+    )

@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Self-assessments"),
         _("Teachers' ICT competencies and schools' digital readiness."),
         (2, 3),
+        "assessments:index",
     ),
     Section(
         "learning",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from iite.accounts.permissions import ROLE_CODES, TABLE, can
 from iite.accounts.selectors import roles_of
 from iite.accounts.tests.factories import make_organisation, make_user
 from iite.core.errors import ApplicationError, PermissionDenied
+from iite.testing.permissions import documented_table
 
 
 @pytest.fixture
@@ -176,15 +176,5 @@ def test_unknown_role_code(member, admin_user):
 
 def test_the_documented_table_is_the_table_in_the_code():
     """docs/architecture.md shows exactly who may do what in accounts."""
-    docs = Path(__file__).resolve().parents[4] / "docs" / "architecture.md"
-    section = docs.read_text(encoding="utf-8").split("### accounts", 1)[1]
-    rows = [line for line in section.splitlines() if line.startswith("| ")]
-    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    assert header[1:] == list(ROLE_CODES)
-    documented = {}
-    for line in rows[1:]:
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        documented[cells[0]] = {
-            code for code, cell in zip(ROLE_CODES, cells[1:], strict=True) if cell.startswith("✓")
-        }
+    documented = documented_table("accounts", ROLE_CODES)
     assert documented == {rule.action: set(rule.roles) for rule in TABLE.rules}

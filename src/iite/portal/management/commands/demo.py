@@ -26,4 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo admin   {summary.admin_email}")
         self.stdout.write(f"  Password     {summary.password}   (the same for every demo person)")
         self.stdout.write("  Also: " + ", ".join(summary.people))
+        self.stdout.write(
+            f"  School self-reflection: {settings.SITE_URL}/en/assessments/c/"
+            f"{summary.campaign_code}/ (code {summary.campaign_code})"
+        )
         self.stdout.write(line)

@@ -1,0 +1,1 @@
+"""The self-assessment engine: instruments as data, campaigns, responses, scoring and reports."""
