@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from iite.accounts.models import User
+from iite.accounts.models import RoleAssignment, User
 from iite.assessments.definition import (
     CompetencyPlace,
     Definition,
@@ -25,6 +25,7 @@ from iite.assessments.definition import (
     definition_from_data,
 )
 from iite.assessments.models import Answer, Campaign, Instrument, Response, Result
+from iite.assessments.permissions import OPEN_ACTIONS, TABLE
 from iite.core.errors import ApplicationError, NotFound
 from iite.reference.models import Competency, Framework
 
@@ -375,3 +376,56 @@ def summary_as_data(summary: GroupSummary) -> dict[str, Any]:
             for part in summary.parts
         ],
     }
+
+
+# --- Lists for the API ---------------------------------------------------------------------------
+def campaigns_managed_by(user: User) -> QuerySet[Campaign]:
+    """The campaigns (not self-assessments) ``user`` opened or may open, close and report on.
+
+    Read from the permission table: a role that counts everywhere gives every campaign of the
+    scope; a role held for one country or organisation gives that one's campaigns. Two queries.
+    """
+    if not getattr(user, "pk", None) or not user.is_active:
+        return Campaign.objects.none()
+    held: list[tuple[str, int | None, int | None]] = list(
+        RoleAssignment.objects.filter(user_id=user.pk).values_list(
+            "role__code", "country_id", "organisation_id"
+        )
+    )
+    held.append(("member", None, None))
+    if user.is_superuser:
+        held.append(("admin", None, None))
+    condition = Q(created_by_id=user.pk)
+    for scope, action in OPEN_ACTIONS.items():
+        rule = TABLE.rule(action)
+        for code, country_id, organisation_id in held:
+            if scope == Campaign.Scope.SELF or code not in rule.roles:
+                continue
+            if code not in rule.scoped or (country_id is None and organisation_id is None):
+                condition |= Q(scope=scope)
+            elif country_id is not None:
+                condition |= Q(scope=scope, country_id=country_id)
+            else:
+                condition |= Q(scope=scope, organisation_id=organisation_id)
+    return (
+        Campaign.objects.filter(condition)
+        .exclude(scope=Campaign.Scope.SELF)
+        .select_related("instrument", "organisation", "country")
+        .order_by("-opens_at", "-pk")
+    )
+
+
+def results_of(user: User) -> QuerySet[Result]:
+    """A person's own submitted results, newest first."""
+    return (
+        Result.objects.filter(
+            response__respondent_id=user.pk, response__status=Response.Status.SUBMITTED
+        )
+        .select_related("response__instrument", "response__campaign")
+        .order_by("-response__submitted_at", "-pk")
+    )
+
+
+def instrument_version(code: str, version: int) -> Instrument | None:
+    """One version of an instrument, or None."""
+    return instruments().filter(code=code, version=version).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iite.assessments import views
+from iite.assessments import open_data, staff_views, views
 
 app_name = "assessments"
 
@@ -13,5 +13,29 @@ urlpatterns = [
     path("r/<int:response_id>/review/", views.review, name="review"),
     path("r/<int:response_id>/submit/", views.submit, name="submit"),
     path("r/<int:response_id>/result/", views.result, name="result"),
+    path("r/<int:response_id>/result.pdf", views.result_pdf, name="result-pdf"),
     path("r/<int:response_id>/<str:section>/", views.answer, name="answer"),
+]
+
+# Pages for the people who run campaigns (coordinators, focal points, editors).
+urlpatterns += [
+    path("campaigns/", staff_views.campaigns, name="campaigns"),
+    path("campaigns/new/", staff_views.campaign_new, name="campaign-new"),
+    path("campaigns/<int:campaign_id>/", staff_views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/close/", staff_views.campaign_close, name="campaign-close"),
+    path(
+        "campaigns/<int:campaign_id>/report/", staff_views.campaign_report, name="campaign-report"
+    ),
+    path(
+        "campaigns/<int:campaign_id>/report.csv",
+        staff_views.campaign_report_csv,
+        name="campaign-report-csv",
+    ),
+    path("campaigns/<int:campaign_id>/action-plan/", staff_views.action_plan, name="action-plan"),
+    path("r/<int:response_id>/result.csv", staff_views.result_csv, name="result-csv"),
+]
+
+# Anonymised open data for researchers (the same rows as /api/v1/assessments/open-data).
+urlpatterns += [
+    path("open-data.csv", open_data.open_data_csv, name="open-data-csv"),
 ]

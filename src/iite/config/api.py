@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from iite.accounts.api import router as accounts_router
 from iite.accounts.api_auth import SessionAuth, TokenAuth
+from iite.assessments.api import router as assessments_router
 from iite.core.errors import ApplicationError, error_body
 from iite.reference.api import router as reference_router
 
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 api.add_router("/reference/", reference_router)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/assessments/", assessments_router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

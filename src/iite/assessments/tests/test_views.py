@@ -187,3 +187,14 @@ def test_answer_page_query_count(teacher_client: Client, django_assert_max_num_q
     first = start_self(teacher_client)
     with django_assert_max_num_queries(10):
         assert teacher_client.get(first).status_code == 200
+
+
+def test_the_report_downloads_as_pdf(teacher_client: Client) -> None:
+    review = answer_all(teacher_client, start_self(teacher_client))
+    action, key = submit(teacher_client, review)
+    result_url = teacher_client.post(action, {"submission_key": key})["Location"]
+    response = teacher_client.get(result_url.replace("/result/", "/result.pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert Client().get(result_url.replace("/result/", "/result.pdf")).status_code == 404
