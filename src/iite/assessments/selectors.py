@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, FloatField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from iite.accounts.models import RoleAssignment, User
@@ -270,18 +272,18 @@ def group_summary(
     definition = definition_of(instrument)
     groups = list(definition.group_codes) if by_group else []
 
-    # Respondents, and target scores and levels, per group (one row per response).
+    # Respondents, and target scores and levels, per group: counted by the database.
     respondents: dict[str, int] = defaultdict(int)
-    target_scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    target_sums: dict[tuple[str, str], tuple[int, float]] = {}
     target_levels: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for group, scores, levels in Result.objects.filter(response__in=responses).values_list(
-        "response__group", "scores", "levels"
-    ):
+    for group, total, sums, levels in _target_aggregates(responses, definition):
         for key in (ALL, group):
-            respondents[key] += 1
-            for target, value in scores.items():
-                target_scores[(key, target)].append(float(value))
-                target_levels[(key, target)][str(levels.get(target, ""))] += 1
+            respondents[key] += total
+            for target, (n, mean) in sums.items():
+                before_n, before_sum = target_sums.get((key, target), (0, 0.0))
+                target_sums[(key, target)] = (before_n + n, before_sum + mean * n)
+            for (target, level), count in levels.items():
+                target_levels[(key, target)][level] += count
 
     # Item distributions, counted by the database.
     item_counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -299,10 +301,10 @@ def group_summary(
             item_counts[(key, item_code)][bucket] += count
 
     def target_figure(key: str, target: str) -> Figure:
-        values = target_scores.get((key, target), [])
+        n, total = target_sums.get((key, target), (0, 0.0))
         return Figure(
-            n=len(values),
-            mean=round(sum(values) / len(values), 6) if values else None,
+            n=n,
+            mean=round(total / n, 6) if n else None,
             distribution=dict(target_levels.get((key, target), {})),
         )
 
@@ -359,6 +361,45 @@ def group_summary(
 
 
 _SCORED = ("agreement", "statements", "yes-no")
+
+
+def _target_aggregates(
+    responses: QuerySet[Response], definition: Definition
+) -> list[tuple[str, int, dict[str, tuple[int, float]], dict[tuple[str, str], int]]]:
+    """Per respondent group: results, and per target how many scored it, their mean and levels.
+
+    One query, grouped by respondent group, reading the results' JSON in the database (SQLite's
+    JSON functions, PostgreSQL's jsonb), so a report never loads the results themselves.
+    """
+    targets = list(definition.targets)
+    levels = [level.code for level in definition.levels]
+    aggregates: dict[str, Any] = {"total": Count("pk")}
+    for number, target in enumerate(targets):
+        aggregates[f"n{number}"] = Count("pk", filter=Q(scores__has_key=target))
+        aggregates[f"m{number}"] = Avg(Cast(KT(f"scores__{target}"), FloatField()))
+        for rank, level in enumerate(levels):
+            aggregates[f"l{number}_{rank}"] = Count("pk", filter=Q(**{f"levels__{target}": level}))
+    rows = (
+        Result.objects.filter(response__in=responses)
+        .values("response__group")
+        .annotate(**aggregates)
+        .order_by("response__group")
+    )
+    found = []
+    for row in rows:
+        sums = {
+            target: (int(row[f"n{number}"]), float(row[f"m{number}"] or 0.0))
+            for number, target in enumerate(targets)
+            if row[f"n{number}"]
+        }
+        counts = {
+            (target, level): int(row[f"l{number}_{rank}"])
+            for number, target in enumerate(targets)
+            for rank, level in enumerate(levels)
+            if row[f"l{number}_{rank}"]
+        }
+        found.append((str(row["response__group"]), int(row["total"]), sums, counts))
+    return found
 
 
 def summary_as_data(summary: GroupSummary) -> dict[str, Any]:

@@ -1,0 +1,245 @@
+"""Benchmark: assessment reports over many generated responses, against the same sums in SQL.
+
+Generates N submitted responses of the teacher instrument (ICT CFT, 36 items each, scored by the
+real scoring function) across 100 countries and 10,000 schools (one campaign per school), with
+their answers, then times in one run:
+
+- a school report (``group_summary`` of one school's campaign), mean of 5 schools;
+- a country report (``group_summary`` of every response in the country with most responses);
+- the open-data export (``open_data`` over every response);
+- for the school and the country, the same aggregation written directly in SQL (target means per
+  respondent group from the results' JSON, item distributions from the answers), and the ratio.
+
+    .venv/bin/python bench/assessments.py --responses 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iite .venv/bin/python bench/assessments.py
+
+It builds a throwaway test database (SQLite in a temporary file, or test_<name> on PostgreSQL)
+and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+SCHOOLS = 10_000
+COUNTRIES = 100
+BATCH = 20_000
+
+
+def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    durations = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        durations.append(time.perf_counter() - started)
+    return statistics.mean(durations), result
+
+
+def generate(responses: int, seed: int) -> dict[str, Any]:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from iite.accounts.models import Organisation
+    from iite.assessments import selectors, services
+    from iite.assessments.models import Answer, Campaign, Item, Response, Result
+    from iite.assessments.scoring import score
+    from iite.reference.models import Country
+    from iite.reference.services import reference_load
+
+    rng = random.Random(seed)
+    reference_load()
+    services.instruments_load_packaged()
+    instrument = selectors.instrument_latest("ict-cft-teacher")
+    assert instrument is not None
+    definition = selectors.definition_of(instrument)
+    items = {item.code: item.pk for item in Item.objects.filter(instrument=instrument)}
+    countries = list(Country.objects.order_by("alpha2")[:COUNTRIES])
+    now = timezone.now()
+    with transaction.atomic():
+        schools = Organisation.objects.bulk_create(
+            Organisation(name=f"School {n}", kind="school", country=countries[n % COUNTRIES])
+            for n in range(SCHOOLS)
+        )
+        campaigns = Campaign.objects.bulk_create(
+            Campaign(
+                instrument=instrument,
+                scope="organisation",
+                organisation=school,
+                opens_at=now - timezone.timedelta(days=30),
+                closes_at=now + timezone.timedelta(days=30),
+                groups=["teacher"],
+                join_code=f"B{n:08d}",
+            )
+            for n, school in enumerate(schools)
+        )
+    # Schools differ in size: a few large ones, many small ones.
+    weights = [rng.paretovariate(1.5) for _ in campaigns]
+    chosen = rng.choices(range(len(campaigns)), weights=weights, k=responses)
+    started = time.perf_counter()
+    for first in range(0, responses, BATCH):
+        batch = chosen[first : first + BATCH]
+        with transaction.atomic():
+            made = Response.objects.bulk_create(
+                Response(
+                    campaign_id=campaigns[index].pk,
+                    instrument=instrument,
+                    group="teacher",
+                    status="submitted",
+                    submission_key=uuid.uuid4(),
+                    started_at=now,
+                    submitted_at=now,
+                )
+                for index in batch
+            )
+            results, answers = [], []
+            for response in made:
+                habit = rng.random()  # how far this teacher's practice goes, overall
+                values = {
+                    code: min(3, max(0, round(habit * 3 + rng.gauss(0, 0.8)))) for code in items
+                }
+                outcome = score(definition, values)
+                results.append(
+                    Result(
+                        response=response,
+                        scores=dict(outcome.scores),
+                        levels=dict(outcome.levels),
+                        rollup=dict(outcome.rollup),
+                    )
+                )
+                answers += [
+                    Answer(response=response, item_id=items[code], value=value)
+                    for code, value in values.items()
+                ]
+            Result.objects.bulk_create(results)
+            Answer.objects.bulk_create(answers, batch_size=5000)
+    generation = time.perf_counter() - started
+    by_country: dict[int, int] = {}
+    for index in chosen:
+        country = countries[index % COUNTRIES].pk
+        by_country[country] = by_country.get(country, 0) + 1
+    biggest_country = max(by_country, key=lambda key: by_country[key])
+    # The school reports are timed on the five largest schools.
+    largest = [index for index, _count in Counter(chosen).most_common(5)]
+    return {
+        "instrument": instrument,
+        "campaigns": campaigns,
+        "country": biggest_country,
+        "country_responses": by_country[biggest_country],
+        "generation": generation,
+        "school_indexes": largest,
+        "items": items,
+        "targets": list(definition.targets),
+    }
+
+
+def direct_sql(response_filter: str, parameters: list[Any], targets: list[str]) -> Any:
+    """Target means per group from the results' JSON and item distributions, in plain SQL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        means = ", ".join("AVG((r.scores ->> %s)::float), COUNT(r.scores ->> %s)" for _ in targets)
+        target_parameters = [value for target in targets for value in (target, target)]
+    else:
+        means = ", ".join(
+            "AVG(json_extract(r.scores, %s)), COUNT(json_extract(r.scores, %s))" for _ in targets
+        )
+        target_parameters = [
+            value for target in targets for value in (f'$."{target}"', f'$."{target}"')
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT p."group", COUNT(*), {means} FROM assessments_result r '  # noqa: S608
+            f"JOIN assessments_response p ON p.id = r.response_id WHERE {response_filter} "
+            'GROUP BY p."group"',
+            target_parameters + parameters,
+        )
+        summary = cursor.fetchall()
+        cursor.execute(
+            'SELECT p."group", a.item_id, a.value, a.not_applicable, COUNT(*) '  # noqa: S608
+            f"FROM assessments_answer a JOIN assessments_response p ON p.id = a.response_id "
+            f'WHERE {response_filter} GROUP BY p."group", a.item_id, a.value, a.not_applicable',
+            parameters,
+        )
+        distributions = cursor.fetchall()
+    return summary, distributions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=4)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("IITE_VAR_DIR", tmp)
+        os.environ["IITE_ENV"] = "test"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "iite.config.settings"
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from iite.assessments.models import Response
+        from iite.assessments.open_data import open_data
+        from iite.assessments.selectors import group_summary
+
+        throwaway = connection.vendor == "postgresql"
+        if throwaway:
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        else:  # the SQLite file in the temporary folder is throwaway already
+            call_command("migrate", verbosity=0)
+        try:
+            data = generate(args.responses, args.seed)
+            campaigns = data["campaigns"]
+            schools = [campaigns[n] for n in data["school_indexes"]]
+            school_time, _ = timed(lambda: [group_summary(c) for c in schools])
+            school_time /= len(schools)
+            school_sql, _ = timed(
+                lambda: [direct_sql("p.campaign_id = %s", [c.pk], data["targets"]) for c in schools]
+            )
+            school_sql /= len(schools)
+            country_filter = "p.campaign_id IN (SELECT c.id FROM assessments_campaign c JOIN accounts_organisation o ON o.id = c.organisation_id WHERE o.country_id = %s)"  # noqa: E501
+            country_responses = Response.objects.filter(
+                campaign__organisation__country_id=data["country"]
+            )
+            country_time, _ = timed(lambda: group_summary(country_responses))
+            country_sql, _ = timed(
+                lambda: direct_sql(country_filter, [data["country"]], data["targets"])
+            )
+            open_time, published = timed(lambda: open_data(instrument="ict-cft-teacher"))
+        finally:
+            if throwaway:
+                connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+    per_school = args.responses / SCHOOLS
+    print(f"database: {connection.vendor}; {args.responses:,} responses x 36 answers")
+    print(f"  generated in {data['generation']:.0f} s")
+    print(
+        f"  school report   {school_time * 1000:8.1f} ms   direct SQL {school_sql * 1000:8.1f} ms"
+        f"   ratio {school_time / school_sql:5.2f}   (~{per_school:.0f} responses a school)"
+    )
+    print(
+        f"  country report  {country_time * 1000:8.1f} ms   direct SQL {country_sql * 1000:8.1f} ms"
+        f"   ratio {country_time / country_sql:5.2f}   ({data['country_responses']:,} responses)"
+    )
+    print(
+        f"  open data       {open_time * 1000:8.1f} ms   ({len(published.rows)} rows published, "
+        f"{published.withheld_rows} withheld)"
+    )
+
+
+if __name__ == "__main__":
+    main()
