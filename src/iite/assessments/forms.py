@@ -10,11 +10,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from iite.assessments.definition import Definition
 from iite.assessments.group_reports import Choices
 from iite.assessments.models import ActionItem, Campaign
+from iite.assessments.own_questions import TEXT_MAX_LENGTH as OWN_TEXT_MAX_LENGTH
 from iite.assessments.services import ActionItemInput
 from iite.core.translation import pick
 
@@ -137,6 +139,28 @@ class CampaignForm(forms.Form):
             "opens_at": start_of(data["opens_on"]),
             "closes_at": start_of(data["closes_on"]),
         }
+
+
+class OwnQuestionForm(forms.Form):
+    """A question of the school's own: its text, and which respondent groups it is asked of."""
+
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=OWN_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    groups = forms.MultipleChoiceField(label=_("Ask it of"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, groups: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = gettext(
+            "Write it as a statement to agree or disagree with, in the language of your school "
+            "(%(max)d characters at most). Respondents answer it on the agreement scale."
+        ) % {"max": OWN_TEXT_MAX_LENGTH}
+        groups_field = _choice_field(self.fields["groups"])
+        groups_field.choices = groups
+        if not self.initial.get("groups"):
+            groups_field.initial = [code for code, _name in groups]
 
 
 class ActionItemForm(forms.Form):

@@ -560,8 +560,11 @@ def _figure_columns(cell: Cell) -> list[Any]:
     ]
 
 
-def group_report_csv(report: GroupReport) -> bytes:
-    """The figures of a group report as CSV: the same figures, withheld in the same places."""
+def group_report_csv(report: GroupReport, *, own: Sequence[Row] = ()) -> bytes:
+    """The figures of a group report as CSV: the same figures, withheld in the same places.
+
+    ``own``: the rows of the campaign's own questions (``own_questions.own_report``), if any.
+    """
     header = [
         _("part"),
         _("code"),
@@ -582,6 +585,11 @@ def group_report_csv(report: GroupReport) -> bytes:
         for row in section.rows:
             for column, cell in zip(report.columns, row.cells, strict=True):
                 rows.append([_("item"), row.code, row.name, column.name, *_figure_columns(cell)])
+    for row in own:
+        for column, cell in zip(report.columns, row.cells, strict=True):
+            rows.append(
+                [_("own question"), row.code, row.name, column.name, *_figure_columns(cell)]
+            )
     for change in report.changes:
         rows.append(
             [

@@ -323,3 +323,50 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.goal
+
+
+class OwnQuestion(models.Model):
+    """A question a school adds to its own campaign: agreement scale, one language, never scored."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="own_questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    language = models.CharField(max_length=10, blank=True)
+    groups = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "order"], name="assessments_own_question_order"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="assessments_own_question_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class OwnAnswer(models.Model):
+    """The answer to a campaign's own question: 1..5 on the agreement scale or "not applicable"."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="own_answers")
+    question = models.ForeignKey(OwnQuestion, on_delete=models.PROTECT, related_name="answers")
+    value = models.SmallIntegerField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="assessments_own_answer_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=True, value__isnull=True)
+                | Q(not_applicable=False, value__gte=1, value__lte=5),
+                name="assessments_own_answer_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:own {self.question_id}"

@@ -17,14 +17,15 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from iite.accounts.models import Organisation, User
-from iite.assessments import selectors
+from iite.assessments import own_questions, selectors
 from iite.assessments.definition import (
     TEXT_MAX_LENGTH,
     Definition,
+    Scale,
     definition_read,
     file_content,
 )
@@ -38,6 +39,8 @@ from iite.assessments.models import (
     Campaign,
     Instrument,
     Item,
+    OwnAnswer,
+    OwnQuestion,
     Response,
     Result,
     Section,
@@ -629,3 +632,205 @@ def action_plan_save(
         for number, item in enumerate(items, start=1)
     )
     return plan
+
+
+# --- A campaign's own questions ------------------------------------------------------------------
+def _own_questions_managed(campaign: Campaign, by: User) -> Definition:
+    """Check that ``by`` may change a campaign's own questions and that it may have them."""
+    if campaign.scope != Campaign.Scope.ORGANISATION or not can(
+        by, "campaign.open_school", organisation=campaign.organisation
+    ):
+        raise PermissionDenied(_("You may not change the questions of this campaign."))
+    definition = selectors.definition_of(campaign.instrument)
+    if own_questions.own_scale(definition) is None:
+        raise ApplicationError(
+            _(
+                "This questionnaire has no agreement scale, so it cannot have questions of "
+                "your own."
+            ),
+            code="own_questions_not_allowed",
+        )
+    if campaign.status == Campaign.Status.CLOSED:
+        raise ApplicationError(
+            _("This campaign is closed: its questions can no longer be changed."),
+            code="campaign_closed",
+        )
+    return definition
+
+
+def _own_question_fields(
+    campaign: Campaign, text: str, groups: Sequence[str]
+) -> tuple[str, list[str]]:
+    """The question's text and groups, cleaned; ``ApplicationError`` with each field's problem."""
+    cleaned = " ".join(text.split())
+    chosen = list(dict.fromkeys(groups))
+    errors: list[dict[str, Any]] = []
+    if not cleaned or len(cleaned) > own_questions.TEXT_MAX_LENGTH:
+        errors.append(
+            {
+                "field": "text",
+                "message": _("Write the question (%(max)d characters at most).")
+                % {"max": own_questions.TEXT_MAX_LENGTH},
+            }
+        )
+    if not chosen or any(group not in campaign.groups for group in chosen):
+        errors.append(
+            {
+                "field": "groups",
+                "message": _("Choose whom to ask among the respondent groups of this campaign."),
+            }
+        )
+    if errors:
+        raise ApplicationError(
+            _("The question was not saved; see details for each field."),
+            code="validation",
+            details=errors,
+        )
+    return cleaned, chosen
+
+
+def _refuse_if_answered(question: OwnQuestion) -> None:
+    if OwnAnswer.objects.filter(question=question).exists():
+        raise ApplicationError(
+            _(
+                "This question has already been answered, so it can no longer be changed or "
+                "removed: the answers would no longer match it."
+            ),
+            code="own_question_answered",
+        )
+
+
+@transaction.atomic
+def own_question_add(
+    *,
+    campaign: Campaign,
+    text: str,
+    groups: Sequence[str],
+    by: User,
+    language: str | None = None,
+) -> OwnQuestion:
+    """Add a question of the school's own to an organisation campaign (at most ten)."""
+    locked = Campaign.objects.select_for_update().select_related("instrument").get(pk=campaign.pk)
+    _own_questions_managed(locked, by)
+    cleaned, chosen = _own_question_fields(locked, text, groups)
+    existing = list(OwnQuestion.objects.filter(campaign=locked).values_list("order", flat=True))
+    if len(existing) >= own_questions.MAX_OWN_QUESTIONS:
+        raise ApplicationError(
+            _("A campaign may have at most %(max)d questions of its own.")
+            % {"max": own_questions.MAX_OWN_QUESTIONS},
+            code="own_questions_limit",
+        )
+    return OwnQuestion.objects.create(
+        campaign=locked,
+        order=max(existing, default=0) + 1,
+        text=cleaned,
+        language=(translation.get_language() or "" if language is None else language)[:10],
+        groups=chosen,
+    )
+
+
+@transaction.atomic
+def own_question_update(
+    *, question: OwnQuestion, text: str, groups: Sequence[str], by: User
+) -> OwnQuestion:
+    """Change an own question's text or groups, as long as nobody has answered it."""
+    # The row lock waits for answers being saved to it (they hold a key-share lock on it).
+    locked = OwnQuestion.objects.select_for_update().get(pk=question.pk)
+    campaign = Campaign.objects.select_related("instrument").get(pk=locked.campaign_id)
+    _own_questions_managed(campaign, by)
+    _refuse_if_answered(locked)
+    locked.text, locked.groups = _own_question_fields(campaign, text, groups)
+    locked.save(update_fields=["text", "groups"])
+    return locked
+
+
+@transaction.atomic
+def own_question_remove(*, question: OwnQuestion, by: User) -> None:
+    """Remove an own question, as long as nobody has answered it."""
+    locked = OwnQuestion.objects.select_for_update().get(pk=question.pk)
+    campaign = Campaign.objects.select_related("instrument").get(pk=locked.campaign_id)
+    _own_questions_managed(campaign, by)
+    _refuse_if_answered(locked)
+    locked.delete()
+
+
+def _parse_own_answer(scale: Scale, raw: object) -> _Parsed | None:
+    """A raw answer to an own question; None clears it; ``ValueError`` when not on the scale."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str) and raw.strip().lower() == NOT_APPLICABLE:
+        if not scale.not_applicable:
+            raise ValueError(_("“Not applicable” is not an answer to this question."))
+        return _Parsed(not_applicable=True)
+    value: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        value = int(raw.strip())
+    if value is None or value not in {point.value for point in scale.points}:
+        raise ValueError(_("Choose one of the answers offered."))
+    return _Parsed(value=value)
+
+
+def own_answers_save(*, response: Response, answers: Mapping[int, object]) -> Response:
+    """Save answers to a campaign's own questions; if any is invalid, none is saved.
+
+    ``answers`` maps own question ids to a value on the agreement scale, ``"na"`` for not
+    applicable, or None / "" to clear an answer. Own answers are never required nor scored.
+    """
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().select_related("campaign", "instrument")
+        current = locked.get(pk=response.pk)
+        if current.is_submitted:
+            raise ApplicationError(
+                _("These answers were already submitted and can no longer be changed."),
+                code="response_submitted",
+            )
+        _require_open(current.campaign)
+        scale = own_questions.own_scale(selectors.definition_of(current.instrument))
+        asked = {
+            question.pk: question
+            for question in OwnQuestion.objects.filter(campaign=current.campaign)
+        }
+        errors: list[dict[str, Any]] = []
+        parsed: dict[int, _Parsed | None] = {}
+        for question_id, raw in answers.items():
+            question = asked.get(question_id)
+            if question is None or scale is None:
+                errors.append(
+                    {
+                        "field": str(question_id),
+                        "message": _("This is not a question of this page."),
+                    }
+                )
+                continue
+            if current.group not in question.groups:
+                errors.append(
+                    {
+                        "field": str(question_id),
+                        "message": _("This question is not asked of your group."),
+                    }
+                )
+                continue
+            try:
+                parsed[question_id] = _parse_own_answer(scale, raw)
+            except ValueError as error:
+                errors.append({"field": str(question_id), "message": str(error)})
+        if errors:
+            raise ApplicationError(
+                _("Nothing was saved: some answers need correcting; see each question."),
+                code="invalid_answers",
+                details=errors,
+            )
+        cleared = [question_id for question_id, value in parsed.items() if value is None]
+        if cleared:
+            OwnAnswer.objects.filter(response=current, question_id__in=cleared).delete()
+        for question_id, value in parsed.items():
+            if value is None:
+                continue
+            OwnAnswer.objects.update_or_create(
+                response=current,
+                question=asked[question_id],
+                defaults={"value": value.value, "not_applicable": value.not_applicable},
+            )
+    return current

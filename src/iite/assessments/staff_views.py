@@ -15,17 +15,27 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from iite.assessments import answering, group_reports, reports, selectors, services
+from iite.assessments import (
+    answering,
+    group_reports,
+    own_questions,
+    reports,
+    selectors,
+    services,
+)
 from iite.assessments.forms import (
     CAMPAIGN_FIELDS,
     ActionItemFormSet,
     CampaignForm,
+    OwnQuestionForm,
     goals_kept,
 )
-from iite.assessments.models import Campaign, Instrument
+from iite.assessments.models import Campaign, Instrument, OwnQuestion
+from iite.assessments.permissions import OPEN_ACTIONS
 from iite.assessments.views import SESSION_KEY
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -109,13 +119,20 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(campaign_id)
+    return _detail(request, _campaign(campaign_id))
+
+
+def _detail(
+    request: HttpRequest, campaign: Campaign, own_form: OwnQuestionForm | None = None
+) -> HttpResponse:
+    """The campaign page; with ``own_form``, again after an own question was refused."""
     allowed = group_reports.Permissions(request.user)
     if not (allowed.manage(campaign) or allowed.report(campaign)):
         raise Forbidden
     join_url = request.build_absolute_uri(
         reverse("assessments:campaign", args=[campaign.join_code])
     )
+    may_own = _may_own(allowed, campaign)
     context = {
         "campaign": campaign,
         "join_url": join_url,
@@ -123,8 +140,124 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "may_manage": allowed.manage(campaign),
         "may_report": allowed.report(campaign),
         "may_plan": allowed.plan(campaign),
+        "may_own": may_own,
     }
-    return render(request, "assessments/staff/campaign_detail.html", context)
+    if may_own:
+        questions = own_questions.questions_of(campaign)
+        answered = own_questions.answered_ids(campaign)
+        context |= {
+            "own_questions": [(question, question.pk in answered) for question in questions],
+            "own_max": own_questions.MAX_OWN_QUESTIONS,
+            "own_form": own_form or OwnQuestionForm(groups=_group_choices(campaign)),
+            "own_open": campaign.status != Campaign.Status.CLOSED,
+        }
+    status = 400 if own_form is not None else 200
+    return render(request, "assessments/staff/campaign_detail.html", context, status=status)
+
+
+# --- Own questions -------------------------------------------------------------------------------
+def _may_own(allowed: group_reports.Permissions, campaign: Campaign) -> bool:
+    return own_questions.allowed_for(campaign) and allowed(
+        OPEN_ACTIONS[Campaign.Scope.ORGANISATION], organisation=campaign.organisation_id
+    )
+
+
+def _group_choices(campaign: Campaign) -> list[tuple[str, str]]:
+    names = group_reports.group_names(selectors.definition_of(campaign.instrument))
+    return [(group, names.get(group, group)) for group in campaign.groups]
+
+
+def _own_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    campaign = _campaign(campaign_id)
+    if not _may_own(group_reports.Permissions(request.user), campaign):
+        raise Forbidden
+    return campaign
+
+
+def _own_question(campaign: Campaign, question_id: int) -> OwnQuestion:
+    question = own_questions.question_of(campaign, question_id)
+    if question is None:
+        raise Http404
+    return question
+
+
+def _service_errors(form: OwnQuestionForm, error: ApplicationError) -> None:
+    for detail in error.details:
+        field = str(detail.get("field"))
+        form.add_error(field if field in form.fields else None, detail["message"])
+    if not error.details:
+        form.add_error(None, error.message)
+
+
+@require_http_methods(["POST"])
+@login_required
+def own_question_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _own_campaign(request, campaign_id)
+    form = OwnQuestionForm(request.POST, groups=_group_choices(campaign))
+    if form.is_valid():
+        try:
+            services.own_question_add(
+                campaign=campaign,
+                text=form.cleaned_data["text"],
+                groups=form.cleaned_data["groups"],
+                by=request.user,  # type: ignore[arg-type]
+                language=translation.get_language() or "",
+            )
+        except PermissionDenied as error:
+            raise Forbidden(error.message) from None
+        except ApplicationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect(reverse("assessments:campaign-detail", args=[campaign.pk]) + "#own")
+    return _detail(request, campaign, own_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def own_question_edit(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+    campaign = _own_campaign(request, campaign_id)
+    question = _own_question(campaign, question_id)
+    groups = _group_choices(campaign)
+    initial = {"text": question.text, "groups": list(question.groups)}
+    if request.method == "POST":
+        form = OwnQuestionForm(request.POST, groups=groups, initial=initial)
+        if form.is_valid():
+            try:
+                services.own_question_update(
+                    question=question,
+                    text=form.cleaned_data["text"],
+                    groups=form.cleaned_data["groups"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except PermissionDenied as error:
+                raise Forbidden(error.message) from None
+            except ApplicationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("The question is saved."))
+                return redirect(reverse("assessments:campaign-detail", args=[campaign.pk]) + "#own")
+    else:
+        form = OwnQuestionForm(groups=groups, initial=initial)
+    context = {"campaign": campaign, "question": question, "form": form}
+    status = 400 if form.is_bound else 200
+    return render(request, "assessments/staff/own_question_edit.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@login_required
+def own_question_remove(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+    campaign = _own_campaign(request, campaign_id)
+    question = _own_question(campaign, question_id)
+    try:
+        services.own_question_remove(question=question, by=request.user)  # type: ignore[arg-type]
+    except PermissionDenied as error:
+        raise Forbidden(error.message) from None
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The question is removed."))
+    return redirect(reverse("assessments:campaign-detail", args=[campaign.pk]) + "#own")
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,8 +289,9 @@ def _reported(request: HttpRequest, campaign_id: int) -> Campaign:
 def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _reported(request, campaign_id)
     report = group_reports.group_report(campaign)
+    own = own_questions.own_report(campaign, report.columns)
     may_plan = group_reports.Permissions(request.user).plan(campaign)
-    context = {"report": report, "campaign": campaign, "may_plan": may_plan}
+    context = {"report": report, "own": own, "campaign": campaign, "may_plan": may_plan}
     return render(request, "assessments/staff/report.html", context)
 
 
@@ -166,7 +300,8 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def campaign_report_csv(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _reported(request, campaign_id)
     report = group_reports.group_report(campaign)
-    content = group_reports.group_report_csv(report)
+    own = own_questions.own_report(campaign, report.columns)
+    content = group_reports.group_report_csv(report, own=own)
     return _csv_response(content, f"campaign-{campaign.join_code}-report.csv")
 
 

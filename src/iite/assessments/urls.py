@@ -32,6 +32,21 @@ urlpatterns += [
         name="campaign-report-csv",
     ),
     path("campaigns/<int:campaign_id>/action-plan/", staff_views.action_plan, name="action-plan"),
+    path(
+        "campaigns/<int:campaign_id>/own-questions/",
+        staff_views.own_question_add,
+        name="own-question-add",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/own-questions/<int:question_id>/",
+        staff_views.own_question_edit,
+        name="own-question-edit",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/own-questions/<int:question_id>/remove/",
+        staff_views.own_question_remove,
+        name="own-question-remove",
+    ),
     path("r/<int:response_id>/result.csv", staff_views.result_csv, name="result-csv"),
 ]
 

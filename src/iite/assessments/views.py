@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from iite.assessments import answering, reports, selectors, services
+from iite.assessments import answering, own_questions, reports, selectors, services
 from iite.assessments.models import Campaign, Response
 from iite.core import pdf
 from iite.core.errors import ApplicationError, NotFound
@@ -159,9 +159,12 @@ def answer(request: HttpRequest, response_id: int, section: str) -> HttpResponse
     response = _response(request, response_id)
     if response.is_submitted:
         return redirect("assessments:result", response.pk)
+    if own_questions.is_own_section(response, section):
+        return _answer_own(request, response)
     page = answering.answer_page(response, section)
     if page is None:
         raise Http404
+    page = own_questions.with_own_page(page)
     if request.method == "POST":
         raw = answering.answers_from_post(page, request.POST)
         try:
@@ -169,6 +172,7 @@ def answer(request: HttpRequest, response_id: int, section: str) -> HttpResponse
         except ApplicationError as error:
             errors = {detail["field"]: detail["message"] for detail in error.details}
             page = answering.answer_page(response, section, posted=request.POST, errors=errors)
+            page = own_questions.with_own_page(page) if page else None
             context = {"page": page, "error": error.message}
             return render(request, "assessments/answer.html", context, status=400)
         target = page.previous if "back" in request.POST else page.next
@@ -178,12 +182,34 @@ def answer(request: HttpRequest, response_id: int, section: str) -> HttpResponse
     return render(request, "assessments/answer.html", {"page": page, "error": ""})
 
 
+def _answer_own(request: HttpRequest, response: Response) -> HttpResponse:
+    """The extra last page: the campaign's own questions asked of the respondent's group."""
+    page = own_questions.own_page(response)
+    if page is None:
+        raise Http404
+    if request.method == "POST":
+        raw = answering.answers_from_post(page, request.POST)
+        try:
+            services.own_answers_save(
+                response=response, answers={int(code): value for code, value in raw.items()}
+            )
+        except ApplicationError as error:
+            errors = {detail["field"]: detail["message"] for detail in error.details}
+            page = own_questions.own_page(response, posted=request.POST, errors=errors)
+            context = {"page": page, "error": error.message}
+            return render(request, "assessments/answer.html", context, status=400)
+        if "back" in request.POST and page.previous:
+            return redirect("assessments:answer", response.pk, page.previous)
+        return redirect("assessments:review", response.pk)
+    return render(request, "assessments/answer.html", {"page": page, "error": ""})
+
+
 @require_GET
 def review(request: HttpRequest, response_id: int) -> HttpResponse:
     response = _response(request, response_id)
     if response.is_submitted:
         return redirect("assessments:result", response.pk)
-    rows = answering.progress(response)
+    rows = answering.progress(response) + own_questions.own_progress(response)
     context = {
         "response": response,
         "rows": rows,
