@@ -13,15 +13,17 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FloatField, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from iite.assessments.models import Response, Result
-from iite.assessments.selectors import MIN_GROUP
+from iite.assessments.models import Instrument, Response, Result
+from iite.assessments.selectors import MIN_GROUP, definition_of
 
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -53,20 +55,59 @@ class OpenData:
         ) % {"min": MIN_GROUP, "count": self.withheld_rows}
 
 
+def _placed(results: QuerySet[Result]) -> Any:  # a queryset annotated with ``place``
+    return results.annotate(
+        place=Coalesce(
+            F("response__campaign__country__alpha3"),
+            F("response__campaign__organisation__country__alpha3"),
+            F("response__respondent__country__alpha3"),
+        )
+    ).filter(place__isnull=False)
+
+
+def _anonymous_sums(
+    results: QuerySet[Result], totals: dict[tuple[str, int, str, str], list[float]]
+) -> None:
+    """Add the anonymous responses' counts and sums per country and target, summed in SQL.
+
+    Each anonymous response is its own respondent, so the database can add them up: one grouped
+    query per instrument version, reading the results' JSON.
+    """
+    anonymous = results.filter(response__respondent__isnull=True)
+    versions = Instrument.objects.filter(
+        pk__in=anonymous.values("response__instrument_id").distinct()
+    )
+    for version in versions:
+        targets = list(definition_of(version).targets)
+        aggregates: dict[str, Any] = {}
+        for number, target in enumerate(targets):
+            value = Cast(KT(f"scores__{target}"), FloatField())
+            aggregates[f"n{number}"] = Count(value)
+            aggregates[f"s{number}"] = Sum(value)
+        rows = (
+            _placed(anonymous.filter(response__instrument=version))
+            .values("place")
+            .annotate(**aggregates)
+            .order_by("place")
+        )
+        for row in rows:
+            for number, target in enumerate(targets):
+                if row[f"n{number}"]:
+                    total = totals[(version.code, version.version, row["place"], target)]
+                    total[0] += row[f"n{number}"]
+                    total[1] += float(row[f"s{number}"])
+
+
 def open_data(*, instrument: str | None = None) -> OpenData:
-    """The published rows, sorted by instrument, version, country and target. One query."""
+    """The published rows, sorted by instrument, version, country and target."""
     results = Result.objects.filter(response__status=Response.Status.SUBMITTED)
     if instrument:
         results = results.filter(response__instrument__code=instrument)
+    totals: dict[tuple[str, int, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    _anonymous_sums(results, totals)
+    # Signed-in people count once per instrument version, with their latest result.
     rows = (
-        results.annotate(
-            place=Coalesce(
-                F("response__campaign__country__alpha3"),
-                F("response__campaign__organisation__country__alpha3"),
-                F("response__respondent__country__alpha3"),
-            )
-        )
-        .filter(place__isnull=False)
+        _placed(results.filter(response__respondent__isnull=False))
         .order_by("response__instrument_id", "-response__submitted_at", "-pk")
         .values_list(
             "response__instrument__code",
@@ -77,7 +118,6 @@ def open_data(*, instrument: str | None = None) -> OpenData:
         )
     )
     seen: set[tuple[str, int, int]] = set()
-    totals: dict[tuple[str, int, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     for code, version, place, respondent_id, scores in rows.iterator(chunk_size=2000):
         if respondent_id is not None:
             person = (code, version, respondent_id)
