@@ -1,5 +1,5 @@
 """Pages for the people who run campaigns: their campaigns, opening and closing one, the group
-report and its CSV, the school's action plan; and the CSV of a person's own result.
+report and its CSV and PDF, the school's action plan; and the CSV of a person's own result.
 
 Thin: each view parses the request, checks ``permissions.can`` (through
 ``group_reports.Permissions``) for the campaign's scope, calls one read or service, and renders.
@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from iite.assessments.forms import (
 from iite.assessments.models import Campaign, Instrument, OwnQuestion
 from iite.assessments.permissions import OPEN_ACTIONS
 from iite.assessments.views import SESSION_KEY
+from iite.core import pdf
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
 
 BLANK_GOAL_ROWS = 2
@@ -303,6 +305,29 @@ def campaign_report_csv(request: HttpRequest, campaign_id: int) -> HttpResponse:
     own = own_questions.own_report(campaign, report.columns)
     content = group_reports.group_report_csv(report, own=own)
     return _csv_response(content, f"campaign-{campaign.join_code}-report.csv")
+
+
+@require_GET
+@login_required
+def campaign_report_pdf(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The group report as a print document: the same figures, withheld in the same places."""
+    campaign = _reported(request, campaign_id)
+    report = group_reports.group_report(campaign)
+    own = own_questions.own_report(campaign, report.columns)
+    html = render_to_string(
+        "assessments/staff/report_pdf.html",
+        {"report": report, "own": own, "campaign": campaign, "font_families": pdf.FONT_FAMILIES},
+        request=request,
+    )
+    try:
+        document = pdf.html_to_pdf(html)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("assessments:campaign-report", campaign.pk)
+    reply = HttpResponse(document, content_type="application/pdf")
+    filename = f"campaign-{campaign.join_code}-report.pdf"
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return reply
 
 
 @require_GET

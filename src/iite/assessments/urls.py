@@ -31,6 +31,11 @@ urlpatterns += [
         staff_views.campaign_report_csv,
         name="campaign-report-csv",
     ),
+    path(
+        "campaigns/<int:campaign_id>/report.pdf",
+        staff_views.campaign_report_pdf,
+        name="campaign-report-pdf",
+    ),
     path("campaigns/<int:campaign_id>/action-plan/", staff_views.action_plan, name="action-plan"),
     path(
         "campaigns/<int:campaign_id>/own-questions/",

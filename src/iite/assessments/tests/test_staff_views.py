@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from iite.accounts.models import Organisation, User
 from iite.accounts.tests.factories import make_organisation
@@ -85,6 +85,7 @@ def test_anonymous_people_are_sent_to_sign_in(client: Client, campaign: Campaign
         "/campaigns/{id}/",
         "/campaigns/{id}/report/",
         "/campaigns/{id}/report.csv",
+        "/campaigns/{id}/report.pdf",
         "/campaigns/{id}/close/",
         "/campaigns/{id}/action-plan/",
     ],
@@ -402,3 +403,87 @@ def test_bad_goals_save_nothing(campaign: Campaign, coordinator, row, message) -
     assert 'id="id_goals-1-' in html
     items = ActionPlan.objects.get(campaign=campaign).items.all()
     assert [item.goal for item in items] == ["Keep me"]
+
+
+# --- The group report as PDF ---------------------------------------------------------------------
+def test_report_pdf_download(campaign: Campaign, coordinator) -> None:
+    answer_everyone(campaign, 5)
+    client = signed_in(coordinator)
+    page = client.get(f"{BASE}/campaigns/{campaign.pk}/report/").content.decode()
+    assert f"/campaigns/{campaign.pk}/report.pdf" in page
+    assert "Download as PDF" in page
+    response = client.get(f"{BASE}/campaigns/{campaign.pk}/report.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert campaign.join_code in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF")
+
+
+def test_report_pdf_is_refused_like_the_report(campaign: Campaign) -> None:
+    client = signed_in(stranger_coordinator())
+    html_status = client.get(f"{BASE}/campaigns/{campaign.pk}/report/").status_code
+    assert client.get(f"{BASE}/campaigns/{campaign.pk}/report.pdf").status_code == html_status
+    assert html_status == 403
+
+
+def _pdf_html(client: Client, campaign: Campaign, monkeypatch, language: str = "en") -> str:
+    """The document the PDF view hands to WeasyPrint (PDF text is not searchable as such)."""
+    rendered: list[str] = []
+
+    def capture(html: str, *, compress: bool = True) -> bytes:
+        rendered.append(html)
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr("iite.core.pdf.html_to_pdf", capture)
+    url = f"/{language}/assessments/campaigns/{campaign.pk}/report.pdf"
+    assert client.get(url).status_code == 200
+    assert len(rendered) == 1
+    return rendered[0]
+
+
+def test_report_pdf_withholds_groups_of_four(campaign: Campaign, coordinator, monkeypatch) -> None:
+    answer_everyone(campaign, 4)
+    html = _pdf_html(signed_in(coordinator), campaign, monkeypatch)
+    assert html.startswith("<!doctype html>")
+    assert '<html lang="en" dir="ltr">' in html
+    assert WITHHELD in html
+    assert "n = 4" not in html  # no figure of a group of four
+    assert "<td>4</td>" not in html  # nor its number of respondents
+    assert "n = 12" in html  # the whole school is shown
+    assert html.count('<td class="heat-4">') == 9  # 9 areas, all respondents only
+    assert html.count('<td class="heat-0">') == 9 * 3
+
+
+def test_report_pdf_shows_groups_of_five(campaign: Campaign, coordinator, monkeypatch) -> None:
+    answer_everyone(campaign, 5)
+    html = _pdf_html(signed_in(coordinator), campaign, monkeypatch)
+    assert WITHHELD not in html
+    assert html.count('<td class="heat-4">') == 9 * 4
+    assert "n = 5" in html
+
+
+def test_report_pdf_is_right_to_left_in_arabic(
+    campaign: Campaign, coordinator, monkeypatch
+) -> None:
+    answer_everyone(campaign, 4)
+    client = signed_in(coordinator)
+    with translation.override("en"):  # the request leaves Arabic active; restore it after
+        html = _pdf_html(client, campaign, monkeypatch, language="ar")
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_report_pdf_has_the_own_questions_withheld_alike(
+    campaign: Campaign, coordinator, monkeypatch
+) -> None:
+    from iite.assessments.tests.test_own_questions import add, respond
+
+    question = add(campaign, coordinator, "Our tablets work.", groups=["teacher"])
+    respond(campaign, "teacher", 4, {question.pk: 5})
+    respond(campaign, "leader", 5, {})
+    respond(campaign, "student", 5, {})
+    html = _pdf_html(signed_in(coordinator), campaign, monkeypatch)
+    own = html.split("Our school's own questions", 1)[1]
+    assert f'<span lang="{question.language}">Our tablets work.</span>' in own
+    assert WITHHELD in own
+    assert "n = 4" not in own
+    assert "not asked" in own
