@@ -4,7 +4,8 @@ Generates N submitted responses of the teacher instrument (ICT CFT, 36 items eac
 real scoring function) across 100 countries and 10,000 schools (one campaign per school), with
 their answers, then times in one run:
 
-- a school report (``group_summary`` of one school's campaign), mean of 5 schools;
+- a school report (``group_summary`` of one school's campaign), mean of the 5 largest schools
+  and of 5 schools of median size;
 - a country report (``group_summary`` of every response in the country with most responses);
 - the open-data export (``open_data`` over every response);
 - for the school and the country, the same aggregation written directly in SQL (target means per
@@ -181,8 +182,12 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
         country = countries[index % COUNTRIES].pk
         by_country[country] = by_country.get(country, 0) + 1
     biggest_country = max(by_country, key=lambda key: by_country[key])
-    # The school reports are timed on the five largest schools.
-    largest = [index for index, _count in Counter(chosen).most_common(5)]
+    # School reports are timed on the five largest schools and on five schools of median size.
+    sizes = Counter(chosen)
+    ranked = sizes.most_common()
+    middle = len(ranked) // 2
+    largest = [index for index, _count in ranked[:5]]
+    typical = [index for index, _count in ranked[middle : middle + 5]]
     return {
         "instrument": instrument,
         "campaigns": campaigns,
@@ -190,7 +195,9 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
         "country_responses": by_country[biggest_country],
         "generation": generation,
         "school_indexes": largest,
-        "school_sizes": [Counter(chosen)[index] for index in largest],
+        "school_sizes": [sizes[index] for index in largest],
+        "typical_indexes": typical,
+        "typical_sizes": [sizes[index] for index in typical],
         "items": items,
         "targets": list(definition.targets),
     }
@@ -265,6 +272,13 @@ def main() -> None:
                 lambda: [direct_sql("p.campaign_id = %s", [c.pk], data["targets"]) for c in schools]
             )
             school_sql /= len(schools)
+            typical = [campaigns[n] for n in data["typical_indexes"]]
+            typical_time, _ = timed(lambda: [group_summary(c) for c in typical])
+            typical_time /= len(typical)
+            typical_sql, _ = timed(
+                lambda: [direct_sql("p.campaign_id = %s", [c.pk], data["targets"]) for c in typical]
+            )
+            typical_sql /= len(typical)
             country_filter = "p.campaign_id IN (SELECT c.id FROM assessments_campaign c JOIN accounts_organisation o ON o.id = c.organisation_id WHERE o.country_id = %s)"  # noqa: E501
             country_responses = Response.objects.filter(
                 campaign__organisation__country_id=data["country"]
@@ -284,6 +298,11 @@ def main() -> None:
     print(
         f"  school report   {school_time * 1000:8.1f} ms   direct SQL {school_sql * 1000:8.1f} ms"
         f"   ratio {school_time / school_sql:5.2f}   (schools of {sizes} responses)"
+    )
+    typical_sizes = ", ".join(str(size) for size in data["typical_sizes"])
+    print(
+        f"  median school   {typical_time * 1000:8.1f} ms   direct SQL {typical_sql * 1000:8.1f} ms"
+        f"   ratio {typical_time / typical_sql:5.2f}   (schools of {typical_sizes} responses)"
     )
     print(
         f"  country report  {country_time * 1000:8.1f} ms   direct SQL {country_sql * 1000:8.1f} ms"
