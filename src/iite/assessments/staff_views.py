@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from iite.assessments import (
     answering,
+    downloads,
     group_reports,
     own_questions,
     reports,
@@ -38,7 +38,6 @@ from iite.assessments.forms import (
 from iite.assessments.models import Campaign, Instrument, OwnQuestion
 from iite.assessments.permissions import OPEN_ACTIONS
 from iite.assessments.views import SESSION_KEY
-from iite.core import pdf
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
 
 BLANK_GOAL_ROWS = 2
@@ -314,20 +313,13 @@ def campaign_report_pdf(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _reported(request, campaign_id)
     report = group_reports.group_report(campaign)
     own = own_questions.own_report(campaign, report.columns)
-    html = render_to_string(
+    return downloads.pdf_download(
+        request,
         "assessments/staff/report_pdf.html",
-        {"report": report, "own": own, "campaign": campaign, "font_families": pdf.FONT_FAMILIES},
-        request=request,
+        {"report": report, "own": own, "campaign": campaign},
+        filename=f"campaign-{campaign.join_code}-report.pdf",
+        fallback=reverse("assessments:campaign-report", args=[campaign.pk]),
     )
-    try:
-        document = pdf.html_to_pdf(html)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("assessments:campaign-report", campaign.pk)
-    reply = HttpResponse(document, content_type="application/pdf")
-    filename = f"campaign-{campaign.join_code}-report.pdf"
-    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return reply
 
 
 @require_GET

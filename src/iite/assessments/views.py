@@ -13,13 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from iite.assessments import answering, own_questions, reports, selectors, services
+from iite.assessments import answering, downloads, own_questions, reports, selectors, services
 from iite.assessments.models import Campaign, Response
-from iite.core import pdf
 from iite.core.errors import ApplicationError, NotFound
 from iite.core.translation import pick
 
@@ -238,20 +237,13 @@ def result_pdf(request: HttpRequest, response_id: int) -> HttpResponse:
     report = reports.individual_report(response)
     if report is None:
         return redirect("assessments:review", response.pk)
-    html = render_to_string(
+    return downloads.pdf_download(
+        request,
         "assessments/result_pdf.html",
-        {"report": report, "response": response, "font_families": pdf.FONT_FAMILIES},
-        request=request,
+        {"report": report, "response": response},
+        filename=f"{response.instrument.code}-{response.submitted_at:%Y-%m-%d}.pdf",
+        fallback=reverse("assessments:result", args=[response.pk]),
     )
-    try:
-        document = pdf.html_to_pdf(html)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("assessments:result", response.pk)
-    reply = HttpResponse(document, content_type="application/pdf")
-    filename = f"{response.instrument.code}-{response.submitted_at:%Y-%m-%d}.pdf"
-    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return reply
 
 
 @require_GET
