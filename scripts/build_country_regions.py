@@ -27,7 +27,8 @@ Sources and derivation
    which reproduce the World Bank's country classification by income for fiscal year 2022.
 
 Usage: ``python scripts/build_country_regions.py [--cc-tsv PATH] [--uis-regions PATH]
-[--out PATH]``.
+[--out PATH]``. The default ``--cc-tsv`` is where ``pip download country_converter --no-deps -d
+/tmp/cc && cd /tmp/cc && unzip country_converter-*.whl`` leaves the file.
 """
 
 from __future__ import annotations
