@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ARCHITECTURE = Path(__file__).resolve().parents[3] / "docs" / "architecture.md"
 
@@ -23,3 +24,55 @@ def documented_table(app: str, role_codes: Sequence[str]) -> dict[str, set[str]]
             code for code, cell in zip(role_codes, cells[1:], strict=True) if cell.startswith("✓")
         }
     return table
+
+
+def holder(code: str, scopes: dict[str, Any]) -> Any:
+    """A new person holding exactly one role, in the scope that role needs."""
+    from iite.accounts import services
+    from iite.accounts.models import Role
+    from iite.accounts.tests.factories import make_user
+
+    user = make_user()
+    role = Role.objects.get(code=code)
+    scope: dict[str, Any] = {}
+    if role.scope == Role.Scope.COUNTRY:
+        scope = {"country": scopes["country"]}
+    elif role.scope == Role.Scope.ORGANISATION:
+        scope = {"organisation": scopes["organisation"]}
+    services.role_grant(user=user, role=role, by=None, **scope)
+    return user
+
+
+def walk_table(table: Any, can: Callable[..., bool], scopes: dict[str, Any]) -> int:
+    """Check ``can`` against every cell of a permission table; return how many were checked.
+
+    ``scopes`` holds ``country`` and ``organisation`` (where scoped roles are held) and
+    ``other_country`` and ``other_organisation`` (where they count for nothing). Every active
+    account is a member, so an action open to members is open to every role.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from iite.accounts.permissions import ROLE_CODES
+
+    holders = {code: holder(code, scopes) for code in ROLE_CODES}
+    checked = 0
+    for rule in table.rules:
+        for code, user in holders.items():
+            expected = code in rule.roles or "member" in rule.roles
+            here = can(
+                user, rule.action, country=scopes["country"], organisation=scopes["organisation"]
+            )
+            if here is not expected:
+                raise AssertionError(f"{rule.action} for {code}: {here}, table says {expected}")
+            elsewhere = can(
+                user,
+                rule.action,
+                country=scopes["other_country"],
+                organisation=scopes["other_organisation"],
+            )
+            if elsewhere is not (expected and code not in rule.scoped):
+                raise AssertionError(f"{rule.action} for {code} outside its scope: {elsewhere}")
+            checked += 1
+        if can(AnonymousUser(), rule.action) is not rule.anonymous:
+            raise AssertionError(f"{rule.action} for an anonymous visitor")
+    return checked

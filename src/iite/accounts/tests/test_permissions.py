@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from iite.accounts import services
-from iite.accounts.models import Organisation, Role, RoleAssignment, User
+from iite.accounts.models import Organisation, Role, RoleAssignment
 from iite.accounts.permissions import ROLE_CODES, TABLE, can
 from iite.accounts.selectors import roles_of
 from iite.accounts.tests.factories import make_organisation, make_user
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.testing.permissions import documented_table
+from iite.testing.permissions import documented_table, walk_table
 
 
 @pytest.fixture
@@ -27,19 +24,6 @@ def scopes(france, kenya, school):
     }
 
 
-def _holder(code: str, scopes: dict[str, Any]) -> User:
-    """A person holding exactly one role, in the scope that role needs."""
-    user = make_user()
-    role = Role.objects.get(code=code)
-    scope: dict[str, Any] = {}
-    if role.scope == Role.Scope.COUNTRY:
-        scope = {"country": scopes["country"]}
-    elif role.scope == Role.Scope.ORGANISATION:
-        scope = {"organisation": scopes["organisation"]}
-    services.role_grant(user=user, role=role, by=None, **scope)
-    return user
-
-
 @pytest.mark.django_db
 def test_the_roles_in_the_table_are_the_roles_in_the_database():
     assert tuple(Role.objects.order_by("order").values_list("code", flat=True)) == ROLE_CODES
@@ -51,26 +35,7 @@ def test_the_roles_in_the_table_are_the_roles_in_the_database():
 @pytest.mark.django_db
 def test_walk_the_whole_table(scopes):
     """For every role and every action, ``can`` answers exactly what the table says."""
-    holders = {code: _holder(code, scopes) for code in ROLE_CODES}
-    checked = 0
-    for rule in TABLE.rules:
-        for code, user in holders.items():
-            expected = code in rule.roles
-            in_scope = can(
-                user, rule.action, country=scopes["country"], organisation=scopes["organisation"]
-            )
-            assert in_scope is expected, (rule.action, code)
-            # Outside the scope it is held for, a scoped role counts for nothing.
-            elsewhere = can(
-                user,
-                rule.action,
-                country=scopes["other_country"],
-                organisation=scopes["other_organisation"],
-            )
-            assert elsewhere is (expected and code not in rule.scoped), (rule.action, code)
-            checked += 1
-        assert can(AnonymousUser(), rule.action) is rule.anonymous
-    assert checked == len(TABLE.rules) * len(ROLE_CODES)
+    assert walk_table(TABLE, can, scopes) == len(TABLE.rules) * len(ROLE_CODES)
 
 
 @pytest.mark.django_db

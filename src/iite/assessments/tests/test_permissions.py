@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from iite.accounts import services as accounts_services
-from iite.accounts.models import Role, User
 from iite.accounts.permissions import ROLE_CODES
-from iite.accounts.tests.factories import make_organisation, make_user
+from iite.accounts.tests.factories import make_organisation
 from iite.assessments.permissions import OPEN_ACTIONS, REPORT_ACTIONS, TABLE, can
+from iite.testing.permissions import holder, walk_table
 
 
 @pytest.fixture
@@ -24,18 +20,6 @@ def scopes(france, kenya, school):
     }
 
 
-def _holder(code: str, scopes: dict[str, Any]) -> User:
-    user = make_user()
-    role = Role.objects.get(code=code)
-    scope: dict[str, Any] = {}
-    if role.scope == Role.Scope.COUNTRY:
-        scope = {"country": scopes["country"]}
-    elif role.scope == Role.Scope.ORGANISATION:
-        scope = {"organisation": scopes["organisation"]}
-    accounts_services.role_grant(user=user, role=role, by=None, **scope)
-    return user
-
-
 def test_the_table_names_only_known_roles_and_actions():
     for rule in TABLE.rules:
         assert rule.roles <= set(ROLE_CODES), rule.action
@@ -45,31 +29,12 @@ def test_the_table_names_only_known_roles_and_actions():
 
 @pytest.mark.django_db
 def test_walk_the_whole_table(scopes):
-    holders = {code: _holder(code, scopes) for code in ROLE_CODES}
-    checked = 0
-    for rule in TABLE.rules:
-        for code, user in holders.items():
-            # Every active account is a member, so "member" actions hold for every role.
-            expected = code in rule.roles or "member" in rule.roles
-            here = can(
-                user, rule.action, country=scopes["country"], organisation=scopes["organisation"]
-            )
-            assert here is expected, (rule.action, code)
-            elsewhere = can(
-                user,
-                rule.action,
-                country=scopes["other_country"],
-                organisation=scopes["other_organisation"],
-            )
-            assert elsewhere is (expected and code not in rule.scoped), (rule.action, code)
-            checked += 1
-        assert can(AnonymousUser(), rule.action) is rule.anonymous
-    assert checked == len(TABLE.rules) * len(ROLE_CODES)
+    assert walk_table(TABLE, can, scopes) == len(TABLE.rules) * len(ROLE_CODES)
 
 
 @pytest.mark.django_db
 def test_inactive_people_may_do_nothing(scopes):
-    user = _holder("admin", scopes)
+    user = holder("admin", scopes)
     user.is_active = False
     for action in TABLE.actions():
         assert not can(user, action)
