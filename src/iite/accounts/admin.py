@@ -16,7 +16,7 @@ from iite.accounts.models import ApiToken, Organisation, Role, RoleAssignment, U
 from iite.core.errors import ApplicationError
 
 
-class RoleAssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoleAssignmentForm(forms.ModelForm):
     """Holds the admin to the same scope rules as ``services.role_grant``."""
 
     class Meta:
@@ -34,7 +34,7 @@ class RoleAssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     form = RoleAssignmentForm
     fk_name = "user"
@@ -45,7 +45,7 @@ class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ["role", "country", "organisation", "granted_by", "created_at"]
 
 
-class EmailUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
+class EmailUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -58,7 +58,7 @@ class EmailUserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]
@@ -116,7 +116,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "website"]
@@ -124,7 +124,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoleAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "scope", "order"]
     ordering = ["order"]
 
@@ -133,7 +133,7 @@ class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoleAssignmentAdmin(admin.ModelAdmin):
     form = RoleAssignmentForm
     list_display = ["user", "role", "country", "organisation", "granted_by", "created_at"]
     list_filter = ["role"]
@@ -150,7 +150,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__email"]

@@ -138,7 +138,7 @@ class ResendVerificationForm(forms.Form):
     )
 
 
-class ProfileForm(CountryChoiceMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(CountryChoiceMixin, forms.ModelForm):
     """The person's own profile; a new organisation can be typed in when it is not listed."""
 
     country = forms.ChoiceField(label=_("Country"), required=False)

@@ -153,7 +153,7 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
-class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  # type: ignore[type-arg]
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
     success_message = gettext_lazy("Your password is changed.")

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from iite.reference import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Staff may look; the data files are the source, so nobody edits rows here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
