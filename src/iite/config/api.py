@@ -15,6 +15,9 @@ from iite.accounts.api import router as accounts_router
 from iite.accounts.api_auth import SessionAuth, TokenAuth
 from iite.assessments.api import router as assessments_router
 from iite.core.errors import ApplicationError, error_body
+from iite.countries.api import router as countries_router
+from iite.learning.api import router as learning_router
+from iite.library.api import router as library_router
 from iite.reference.api import router as reference_router
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,9 @@ api = NinjaAPI(
 api.add_router("/reference/", reference_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/assessments/", assessments_router)
+api.add_router("/library/", library_router)
+api.add_router("/learning/", learning_router)
+api.add_router("/countries/", countries_router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

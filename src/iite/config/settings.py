@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "iite.reference",
     "iite.accounts",
     "iite.assessments",
+    "iite.library",
+    "iite.learning",
+    "iite.countries",
     "iite.portal",
 ]
 

@@ -18,6 +18,9 @@ urlpatterns += i18n_patterns(
     path("reference/", include("iite.reference.urls")),
     path("accounts/", include("iite.accounts.urls")),
     path("assessments/", include("iite.assessments.urls")),
+    path("library/", include("iite.library.urls")),
+    path("learning/", include("iite.learning.urls")),
+    path("countries/", include("iite.countries.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -22,6 +22,9 @@ from iite.assessments import selectors as assessment_selectors
 from iite.assessments import services as assessment_services
 from iite.assessments.models import Campaign
 from iite.core.errors import ApplicationError
+from iite.countries import demo as countries_demo
+from iite.learning import demo as learning_demo
+from iite.library import demo as library_demo
 from iite.reference.models import Country
 from iite.reference.services import reference_load
 
@@ -156,6 +159,11 @@ def demo_load() -> DemoSummary:
             by=admin,
         )
     campaign = _school_campaign(organisations["Riverside Secondary School (demo)"])
+    # Each app's content, in layer order: learning paths are built on library resources, and
+    # country profiles show both.
+    library_demo.demo_load(admin=admin)
+    learning_demo.demo_load(admin=admin)
+    countries_demo.demo_load(admin=admin)
     return DemoSummary(
         ADMIN_EMAIL, password, tuple(person.email for person in PEOPLE), campaign.join_code
     )

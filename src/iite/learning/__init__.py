@@ -1,0 +1,1 @@
+"""Learning paths and courses aligned to competency frameworks, and verifiable Open Badges 3.0."""

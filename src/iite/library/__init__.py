@@ -1,0 +1,1 @@
+"""The knowledge hub: publications, policy documents, case studies and open resources."""
