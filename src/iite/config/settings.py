@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "iite.accounts",
     "iite.assessments",
     "iite.library",
+    "iite.library.search",
+    "iite.library.oai",
     "iite.learning",
     "iite.countries",
     "iite.portal",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("oai", include("iite.library.oai.endpoint_urls")),
 ]
 
 urlpatterns += i18n_patterns(
