@@ -270,6 +270,51 @@ class Result(models.Model):
         return f"result of {self.response_id}"
 
 
+class TargetScore(models.Model):
+    """One target's score and level in one submitted response: the narrow table reports read.
+
+    Written in the same transaction as the ``Result`` it copies, so group reports and open data
+    sum plain indexed columns instead of reading every result's JSON. ``country`` is where the
+    response counts for open data, fixed at submission (the campaign's country, else its
+    organisation's, else the respondent's profile country). ``counted`` is false for a signed-in
+    person's earlier rounds of the same instrument version, which open data leaves out.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="target_scores")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(max_length=40)
+    target = models.CharField(max_length=40)
+    score = models.FloatField()
+    level = models.CharField(max_length=40)
+    country = models.ForeignKey(
+        "reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    counted = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # Covering indexes: a report reads only the index.
+            models.Index(
+                fields=["campaign", "group", "target", "level", "score"],
+                name="assessments_ts_campaign",
+            ),
+            models.Index(
+                fields=["instrument", "country", "target", "score"],
+                condition=Q(counted=True, country__isnull=False),
+                name="assessments_ts_open_data",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "target"], name="assessments_targetscore_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.target} {self.score:.3f}"
+
+
 class ActionPlan(TimestampedModel):
     """An organisation's plan to improve, usually drawn from a campaign's weakest areas."""
 

@@ -1,29 +1,28 @@
 """Anonymised open data: mean scores per instrument version, country and target, for research.
 
-A respondent's country is the campaign's country, else the campaign organisation's country, else
-(self-assessments and cohorts) the country on the respondent's profile; responses with none are
-left out. A signed-in person counts once per instrument version, with their latest result. No
-figure computed from fewer than ``MIN_GROUP`` respondents is published: such rows are left out and
-counted in ``withheld_rows``. The same rows feed the API (``/api/v1/assessments/open-data``) and
-the CSV download (``/<lang>/assessments/open-data.csv``); columns are in ``docs/open-data.md``.
+A response's country is the campaign's country, else the campaign organisation's country, else
+(self-assessments and cohorts) the country on the respondent's profile when they submitted;
+responses with none are left out. A signed-in person counts once per instrument version, with
+their latest result. No figure computed from fewer than ``MIN_GROUP`` respondents is published:
+such rows are left out and counted in ``withheld_rows``. The same rows feed the API
+(``/api/v1/assessments/open-data``) and the CSV download (``/<lang>/assessments/open-data.csv``);
+columns are in ``docs/open-data.md``. A school's own questions are not in open data: they belong
+to one campaign, not to the instrument version, so they cannot be compared across schools.
 """
 
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, F, FloatField, QuerySet, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from iite.assessments.models import Instrument, Response, Result
-from iite.assessments.selectors import MIN_GROUP, definition_of
+from iite.assessments.models import Instrument, TargetScore
+from iite.assessments.selectors import MIN_GROUP
+from iite.reference.models import Country
 
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -55,88 +54,38 @@ class OpenData:
         ) % {"min": MIN_GROUP, "count": self.withheld_rows}
 
 
-def _placed(results: QuerySet[Result]) -> Any:  # a queryset annotated with ``place``
-    return results.annotate(
-        place=Coalesce(
-            F("response__campaign__country__alpha3"),
-            F("response__campaign__organisation__country__alpha3"),
-            F("response__respondent__country__alpha3"),
-        )
-    ).filter(place__isnull=False)
-
-
-def _anonymous_sums(
-    results: QuerySet[Result], totals: dict[tuple[str, int, str, str], list[float]]
-) -> None:
-    """Add the anonymous responses' counts and sums per country and target, summed in SQL.
-
-    Each anonymous response is its own respondent, so the database can add them up: one grouped
-    query per instrument version, reading the results' JSON.
-    """
-    anonymous = results.filter(response__respondent__isnull=True)
-    versions = Instrument.objects.filter(
-        pk__in=anonymous.values("response__instrument_id").distinct()
-    )
-    for version in versions:
-        targets = list(definition_of(version).targets)
-        aggregates: dict[str, Any] = {}
-        for number, target in enumerate(targets):
-            value = Cast(KT(f"scores__{target}"), FloatField())
-            aggregates[f"n{number}"] = Count(value)
-            aggregates[f"s{number}"] = Sum(value)
-        rows = (
-            _placed(anonymous.filter(response__instrument=version))
-            .values("place")
-            .annotate(**aggregates)
-            .order_by("place")
-        )
-        for row in rows:
-            for number, target in enumerate(targets):
-                if row[f"n{number}"]:
-                    total = totals[(version.code, version.version, row["place"], target)]
-                    total[0] += row[f"n{number}"]
-                    total[1] += float(row[f"s{number}"])
-
-
 def open_data(*, instrument: str | None = None) -> OpenData:
-    """The published rows, sorted by instrument, version, country and target."""
-    results = Result.objects.filter(response__status=Response.Status.SUBMITTED)
-    if instrument:
-        results = results.filter(response__instrument__code=instrument)
-    totals: dict[tuple[str, int, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
-    _anonymous_sums(results, totals)
-    # Signed-in people count once per instrument version, with their latest result.
-    rows = (
-        _placed(results.filter(response__respondent__isnull=False))
-        .order_by("response__instrument_id", "-response__submitted_at", "-pk")
-        .values_list(
-            "response__instrument__code",
-            "response__instrument__version",
-            "place",
-            "response__respondent_id",
-            "scores",
-        )
+    """The published rows, sorted by instrument, version, country and target.
+
+    One grouped query over the narrow ``TargetScore`` table: only rows that count (a signed-in
+    person's latest round of each instrument version) and that have a country.
+    """
+    versions = {
+        pk: (code, version)
+        for pk, code, version in Instrument.objects.filter(
+            **({"code": instrument} if instrument else {})
+        ).values_list("pk", "code", "version")
+    }
+    scores = TargetScore.objects.filter(
+        instrument_id__in=list(versions), counted=True, country__isnull=False
     )
-    seen: set[tuple[str, int, int]] = set()
-    for code, version, place, respondent_id, scores in rows.iterator(chunk_size=2000):
-        if respondent_id is not None:
-            person = (code, version, respondent_id)
-            if person in seen:
-                continue  # an earlier round of the same person
-            seen.add(person)
-        for target, value in scores.items():
-            if value is None:
-                continue
-            total = totals[(code, version, place, target)]
-            total[0] += 1
-            total[1] += float(value)
+    rows = (
+        scores.values("instrument_id", "country_id", "target")
+        .annotate(n=Count("*"), total=Sum("score"))
+        .values_list("instrument_id", "country_id", "target", "n", "total")
+        .order_by()
+    )
+    places = dict(Country.objects.values_list("pk", "alpha3"))
     published = []
     withheld = 0
-    for (code, version, place, target), (count, summed) in sorted(totals.items()):
+    for instrument_id, country_id, target, count, summed in rows:
         if count < MIN_GROUP:
             withheld += 1
             continue
-        published.append(Row(code, version, place, target, int(count), round(summed / count, 4)))
+        code, version = versions[instrument_id]
+        row = Row(code, version, places[country_id], target, count, round(summed / count, 4))
+        published.append(row)
+    published.sort(key=lambda row: (row.instrument, row.version, row.country, row.target))
     return OpenData(rows=tuple(published), withheld_rows=withheld)
 
 

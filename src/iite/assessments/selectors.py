@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, Q, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from iite.accounts.models import RoleAssignment, User
@@ -26,7 +25,15 @@ from iite.assessments.definition import (
     FrameworkMap,
     definition_from_data,
 )
-from iite.assessments.models import Answer, Campaign, Instrument, Response, Result
+from iite.assessments.models import (
+    Answer,
+    Campaign,
+    Instrument,
+    Item,
+    Response,
+    Result,
+    TargetScore,
+)
 from iite.assessments.permissions import OPEN_ACTIONS, TABLE
 from iite.core.errors import ApplicationError, NotFound
 from iite.reference.models import Competency, Framework
@@ -66,6 +73,12 @@ def framework_map(code: str, version: str) -> FrameworkMap | None:
 def _definition(instrument_id: int, file_sha256: str) -> Definition:
     data = Instrument.objects.values_list("definition", flat=True).get(pk=instrument_id)
     return definition_from_data(data)
+
+
+def _scored_items(instrument_id: int) -> dict[int, str]:
+    """Item id to code for an instrument version's scored items."""
+    items = Item.objects.filter(instrument_id=instrument_id, scale_kind__in=_SCORED)
+    return dict(items.values_list("pk", "code"))
 
 
 def definition_of(instrument: Instrument) -> Definition:
@@ -214,12 +227,22 @@ class GroupSummary:
 
 
 def _too_few() -> str:
+    return _too_few_in(translation.get_language())
+
+
+@lru_cache(maxsize=16)
+def _too_few_in(language: str | None) -> str:  # a report asks for it once per figure
     return _("Withheld: fewer than %(min)d respondents, so no one's answers can be told apart.") % {
         "min": MIN_GROUP
     }
 
 
 def _complementary() -> str:
+    return _complementary_in(translation.get_language())
+
+
+@lru_cache(maxsize=16)
+def _complementary_in(language: str | None) -> str:
     return _(
         "Withheld: with the other figures shown, it would reveal a group of fewer than "
         "%(min)d respondents."
@@ -244,39 +267,69 @@ def _withheld_groups(counts: Mapping[str, int]) -> dict[str, str]:
     return reasons
 
 
-def _responses(source: Campaign | QuerySet[Response]) -> QuerySet[Response]:
-    queryset = Response.objects.filter(campaign=source) if isinstance(source, Campaign) else source
+# What a group summary is of: one campaign, several (e.g. every school of a country), or any
+# set of responses.
+Source = Campaign | QuerySet[Campaign] | QuerySet[Response]
+
+
+def _by_campaign(source: Source) -> dict[str, Any] | None:
+    """The lookup that selects the source's rows by campaign, or None for a set of responses."""
+    if isinstance(source, Campaign):
+        return {"campaign": source}
+    if source.model is Campaign:
+        return {"campaign__in": source.values("pk")}
+    return None
+
+
+def _responses(source: Source) -> QuerySet[Response]:
+    lookup = _by_campaign(source)
+    queryset: QuerySet[Response] = (
+        Response.objects.filter(**lookup) if lookup is not None else source  # type: ignore[assignment]
+    )
     return queryset.filter(status=Response.Status.SUBMITTED)
 
 
-def group_summary(
-    source: Campaign | QuerySet[Response], *, by_group: bool = True
-) -> GroupSummary | None:
+def group_summary(source: Source, *, by_group: bool = True) -> GroupSummary | None:
     """Per target and per item: respondents, mean and distribution, for all and per group.
 
     ``None`` when there are no submitted responses. Responses of different instrument versions
     are never summarised together (``ApplicationError``).
     """
     responses = _responses(source)
-    instrument_ids = list(
-        responses.order_by().values_list("instrument_id", flat=True).distinct()[:2]
-    )
-    if not instrument_ids:
-        return None
-    if len(instrument_ids) > 1:
-        raise ApplicationError(
-            _("Responses to different versions of an instrument cannot be summarised together."),
-            code="versions_mixed",
+    if isinstance(source, Campaign):
+        instrument = source.instrument  # a campaign runs one instrument version
+    else:
+        versions = source if source.model is Campaign else responses
+        instrument_ids = list(
+            versions.order_by().values_list("instrument_id", flat=True).distinct()[:2]
         )
-    instrument = Instrument.objects.get(pk=instrument_ids[0])
+        if not instrument_ids:
+            return None
+        if len(instrument_ids) > 1:
+            raise ApplicationError(
+                _(
+                    "Responses to different versions of an instrument cannot be summarised "
+                    "together."
+                ),
+                code="versions_mixed",
+            )
+        instrument = Instrument.objects.get(pk=instrument_ids[0])
+    totals = dict(
+        responses.values("group").annotate(total=Count("pk")).values_list("group", "total")
+    )
+    if not totals:
+        return None
     definition = definition_of(instrument)
     groups = list(definition.group_codes) if by_group else []
+    if sum(totals.values()) < MIN_GROUP:
+        return _all_withheld(instrument, definition, groups)
+    aggregates = _target_aggregates(source, totals)
 
     # Respondents, and target scores and levels, per group: counted by the database.
     respondents: dict[str, int] = defaultdict(int)
     target_sums: dict[tuple[str, str], tuple[int, float]] = {}
     target_levels: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for group, total, sums, levels in _target_aggregates(responses, definition):
+    for group, total, sums, levels in aggregates:
         for key in (ALL, group):
             respondents[key] += total
             for target, (n, mean) in sums.items():
@@ -287,13 +340,25 @@ def group_summary(
 
     # Item distributions, counted by the database.
     item_counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    item_codes = _scored_items(instrument.pk)
+    lookup = _by_campaign(source)
+    answers = (
+        Answer.objects.filter(
+            **{f"response__{key}": value for key, value in lookup.items()},
+            response__status=Response.Status.SUBMITTED,
+        )
+        if lookup is not None
+        else Answer.objects.filter(response__in=responses.values("pk"))
+    )
     rows = (
-        Answer.objects.filter(response__in=responses, item__scale_kind__in=_SCORED)
-        .values_list("response__group", "item__code", "value", "not_applicable")
-        .annotate(count=Count("id"))
+        answers.values_list("response__group", "item_id", "value", "not_applicable")
+        .annotate(count=Count("*"))
         .order_by()
     )
-    for group, item_code, value, not_applicable, count in rows:
+    for group, item_id, value, not_applicable, count in rows:
+        item_code = item_codes.get(item_id)
+        if item_code is None:
+            continue  # a text item: no distribution
         bucket = "not_applicable" if not_applicable else str(value)
         if value is None and not not_applicable:
             continue
@@ -363,43 +428,61 @@ def group_summary(
 _SCORED = ("agreement", "statements", "yes-no")
 
 
-def _target_aggregates(
-    responses: QuerySet[Response], definition: Definition
-) -> list[tuple[str, int, dict[str, tuple[int, float]], dict[tuple[str, str], int]]]:
-    """Per respondent group: results, and per target how many scored it, their mean and levels.
-
-    One query, grouped by respondent group, reading the results' JSON in the database (SQLite's
-    JSON functions, PostgreSQL's jsonb), so a report never loads the results themselves.
-    """
-    targets = list(definition.targets)
-    levels = [level.code for level in definition.levels]
-    aggregates: dict[str, Any] = {"total": Count("pk")}
-    for number, target in enumerate(targets):
-        aggregates[f"n{number}"] = Count("pk", filter=Q(scores__has_key=target))
-        aggregates[f"m{number}"] = Avg(Cast(KT(f"scores__{target}"), FloatField()))
-        for rank, level in enumerate(levels):
-            aggregates[f"l{number}_{rank}"] = Count("pk", filter=Q(**{f"levels__{target}": level}))
-    rows = (
-        Result.objects.filter(response__in=responses)
-        .values("response__group")
-        .annotate(**aggregates)
-        .order_by("response__group")
+def _all_withheld(
+    instrument: Instrument, definition: Definition, groups: list[str]
+) -> GroupSummary:
+    """The summary of fewer than ``MIN_GROUP`` respondents: every figure withheld, and why."""
+    reason = _too_few()
+    scored_items = [item.code for item in definition.items if item.scored]
+    parts = tuple(
+        Part(
+            key,
+            None,
+            reason,
+            {target: Figure(withheld=reason) for target in definition.targets},
+            {code: Figure(withheld=reason) for code in scored_items},
+        )
+        for key in [ALL, *groups]
     )
-    found = []
-    for row in rows:
-        sums = {
-            target: (int(row[f"n{number}"]), float(row[f"m{number}"] or 0.0))
-            for number, target in enumerate(targets)
-            if row[f"n{number}"]
-        }
-        counts = {
-            (target, level): int(row[f"l{number}_{rank}"])
-            for number, target in enumerate(targets)
-            for rank, level in enumerate(levels)
-            if row[f"l{number}_{rank}"]
-        }
-        found.append((str(row["response__group"]), int(row["total"]), sums, counts))
-    return found
+    return GroupSummary(instrument=instrument, parts=parts)
+
+
+def _target_aggregates(
+    source: Source, totals: Mapping[str, int]
+) -> list[tuple[str, int, dict[str, tuple[int, float]], dict[tuple[str, str], int]]]:
+    """Per respondent group: respondents, and per target how many scored it, their mean and levels.
+
+    One grouped query over the narrow ``TargetScore`` table (by its covering index when the
+    source is campaigns), so a report never reads the results' JSON. ``totals`` are the
+    respondents per group.
+    """
+    lookup = _by_campaign(source)
+    scores = (
+        TargetScore.objects.filter(**lookup)
+        if lookup is not None
+        else TargetScore.objects.filter(response__in=_responses(source).values("pk"))
+    )
+    sums: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)
+    counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    rows = (
+        scores.values("group", "target", "level")
+        .annotate(n=Count("*"), total=Sum("score"))
+        .values_list("group", "target", "level", "n", "total")
+        .order_by()
+    )
+    for group, target, level, n, total in rows:
+        before_n, before_total = sums[group].get(target, (0, 0.0))
+        sums[group][target] = (before_n + n, before_total + float(total))
+        counts[group][(target, level)] = n
+    return [
+        (
+            group,
+            total,
+            {target: (n, summed / n) for target, (n, summed) in sums[group].items()},
+            counts[group],
+        )
+        for group, total in sorted(totals.items())
+    ]
 
 
 def summary_as_data(summary: GroupSummary) -> dict[str, Any]:

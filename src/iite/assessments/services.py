@@ -44,6 +44,7 @@ from iite.assessments.models import (
     Response,
     Result,
     Section,
+    TargetScore,
 )
 from iite.assessments.permissions import OPEN_ACTIONS, can
 from iite.assessments.scoring import score
@@ -560,6 +561,46 @@ def _submit(current: Response, key: uuid.UUID) -> None:
         scores=dict(result.scores),
         levels=dict(result.levels),
         rollup=dict(result.rollup),
+    )
+    _target_scores_write(current, result.scores, result.levels)
+
+
+def _target_scores_write(
+    response: Response, scores: Mapping[str, float], levels: Mapping[str, str]
+) -> None:
+    """Copy a result into the narrow table reports read; the person's earlier rounds stop counting.
+
+    Runs inside the submission's transaction. A signed-in person's row is locked first, so two
+    submissions of theirs at once cannot both stay counted.
+    """
+    campaign = response.campaign
+    country_id = campaign.country_id
+    if country_id is None and campaign.organisation_id is not None:
+        country_id = (
+            Organisation.objects.filter(pk=campaign.organisation_id)
+            .values_list("country_id", flat=True)
+            .first()
+        )
+    if response.respondent_id is not None:
+        respondent = User.objects.select_for_update().get(pk=response.respondent_id)
+        country_id = country_id or respondent.country_id
+        TargetScore.objects.filter(
+            instrument_id=response.instrument_id,
+            response__respondent_id=response.respondent_id,
+            counted=True,
+        ).update(counted=False)
+    TargetScore.objects.bulk_create(
+        TargetScore(
+            response=response,
+            campaign_id=response.campaign_id,
+            instrument_id=response.instrument_id,
+            group=response.group,
+            target=target,
+            score=float(value),
+            level=levels.get(target, ""),
+            country_id=country_id,
+        )
+        for target, value in scores.items()
     )
 
 
