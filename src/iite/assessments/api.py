@@ -25,10 +25,18 @@ from ninja.params.functions import Header, Query
 from iite.accounts import selectors as accounts_selectors
 from iite.accounts.api_auth import SessionAuth, TokenAuth
 from iite.accounts.models import User
-from iite.assessments import answering, open_data, selectors, services
+from iite.assessments import answering, open_data, own_questions, selectors, services
 from iite.assessments.definition import TEXT_MAX_LENGTH, Definition
 from iite.assessments.definition import Item as ItemDefinition
-from iite.assessments.models import Answer, Campaign, Instrument, Response, Result
+from iite.assessments.models import (
+    Answer,
+    Campaign,
+    Instrument,
+    OwnAnswer,
+    OwnQuestion,
+    Response,
+    Result,
+)
 from iite.assessments.permissions import REPORT_ACTIONS, can
 from iite.assessments.schemas import (
     AnswersIn,
@@ -38,6 +46,9 @@ from iite.assessments.schemas import (
     InstrumentDetailOut,
     InstrumentOut,
     OpenDataOut,
+    OwnAnswersIn,
+    OwnQuestionIn,
+    OwnQuestionOut,
     ReportOut,
     ResponseOut,
     ResponseStartedOut,
@@ -233,8 +244,29 @@ def _campaign_out(campaign: Campaign, *, full: bool = True) -> dict[str, Any]:
         "groups": [{"code": code, "name": names.get(code, code)} for code in campaign.groups],
     }
     if full:
-        out |= {"closed_at": campaign.closed_at, "created_at": campaign.created_at}
+        out |= {
+            "closed_at": campaign.closed_at,
+            "created_at": campaign.created_at,
+            "own_questions": [
+                _own_question_out(question) for question in own_questions.questions_of(campaign)
+            ],
+        }
     return out
+
+
+def _own_question_out(question: OwnQuestion) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "text": question.text,
+        "language": question.language,
+        "groups": list(question.groups),
+    }
+
+
+def _own_answer_value(answer: OwnAnswer) -> int | str | None:
+    if answer.not_applicable:
+        return services.NOT_APPLICABLE
+    return answer.value
 
 
 def _answer_value(answer: Answer) -> int | str:
@@ -269,6 +301,14 @@ def _response_out(response: Response) -> dict[str, Any]:
             }
             for row in answering.progress(response)
         ],
+        "own_questions": [
+            _own_question_out(question) for question in own_questions.questions_for(response)
+        ],
+        "own_answers": {
+            str(answer.question_id): value
+            for answer in OwnAnswer.objects.filter(response=response)
+            if (value := _own_answer_value(answer)) is not None
+        },
     }
 
 
@@ -444,12 +484,78 @@ def campaign_report(request: HttpRequest, join_code: str) -> Any:
         raise PermissionDenied(_("You may not do this."))
     summary = selectors.group_summary(campaign)
     parts = selectors.summary_as_data(summary)["parts"] if summary is not None else []
+    groups = [part["group"] for part in parts if part["group"] != selectors.ALL]
+    withheld = {part["group"]: part["withheld"] for part in parts if part["withheld"]}
+    own = own_questions.own_figures(campaign, groups, withheld) if parts else []
     return {
         "join_code": campaign.join_code,
         "instrument": _instrument_ref(campaign.instrument),
         "min_respondents": selectors.MIN_GROUP,
         "parts": parts,
+        "own_questions": [
+            {
+                **_own_question_out(entry.question),
+                "figures": {key: figure.__dict__ for key, figure in entry.figures.items()},
+            }
+            for entry in own
+        ],
     }
+
+
+# --- A campaign's own questions ------------------------------------------------------------------
+def _own_question(campaign: Campaign, question_id: int) -> OwnQuestion:
+    question = own_questions.question_of(campaign, question_id)
+    if question is None:
+        raise NotFound(_("This campaign has no such question."), code="unknown_own_question")
+    return question
+
+
+@router.post(
+    "/campaigns/{join_code}/own-questions",
+    response={201: OwnQuestionOut},
+    summary="Add a question of the school's own (coordinators; at most 10, never scored)",
+)
+@localised
+def own_question_add(
+    request: HttpRequest, join_code: str, payload: OwnQuestionIn, lang: ApiLanguage | None = LANG
+) -> Status[Any]:
+    """The question's language is the request language (``?lang=`` or Accept-Language)."""
+    campaign = selectors.campaign_by_join_code(join_code)
+    question = services.own_question_add(
+        campaign=campaign, text=payload.text, groups=payload.groups, by=_actor(request)
+    )
+    return Status(201, _own_question_out(question))
+
+
+@router.put(
+    "/campaigns/{join_code}/own-questions/{question_id}",
+    response=OwnQuestionOut,
+    summary="Change an own question (until someone has answered it)",
+)
+@localised
+def own_question_update(
+    request: HttpRequest, join_code: str, question_id: int, payload: OwnQuestionIn
+) -> Any:
+    campaign = selectors.campaign_by_join_code(join_code)
+    question = services.own_question_update(
+        question=_own_question(campaign, question_id),
+        text=payload.text,
+        groups=payload.groups,
+        by=_actor(request),
+    )
+    return _own_question_out(question)
+
+
+@router.delete(
+    "/campaigns/{join_code}/own-questions/{question_id}",
+    response={204: None},
+    summary="Remove an own question (until someone has answered it)",
+)
+@localised
+def own_question_remove(request: HttpRequest, join_code: str, question_id: int) -> Status[None]:
+    campaign = selectors.campaign_by_join_code(join_code)
+    services.own_question_remove(question=_own_question(campaign, question_id), by=_actor(request))
+    return Status(204, None)
 
 
 # --- Answering -----------------------------------------------------------------------------------
@@ -546,6 +652,26 @@ def response_section_save(
     return _response_out(response)
 
 
+@router.put(
+    "/responses/{response_id}/own-answers",
+    response=ResponseOut,
+    auth=None,
+    summary="Save answers to the campaign's own questions (all or nothing)",
+)
+@localised
+def response_own_answers_save(
+    request: HttpRequest,
+    response_id: int,
+    payload: OwnAnswersIn,
+    x_resume_code: str | None = RESUME_CODE,
+    lang: ApiLanguage | None = LANG,
+) -> Any:
+    """Own questions are never required; answers not on the agreement scale save nothing."""
+    response = _response(request, response_id, x_resume_code)
+    services.own_answers_save(response=response, answers=payload.answers)
+    return _response_out(response)
+
+
 @router.post(
     "/responses/{response_id}/submit",
     response=ResponseOut,
@@ -593,6 +719,10 @@ def response_result(
         "level_names": {level.code: pick(level.names) for level in definition.levels},
         "rollup": {key: (str(value) if value else None) for key, value in result.rollup.items()},
         "to_develop": [item.__dict__ for item in selectors.competencies_to_develop(result)],
+        "own_answers": [
+            {"question": _own_question_out(question), "answer": answer}
+            for question, answer in own_questions.own_answers_of(response)
+        ],
     }
 
 

@@ -608,10 +608,13 @@ def group_report_csv(report: GroupReport, *, own: Sequence[Row] = ()) -> bytes:
     return _csv(rows)
 
 
-def individual_report_csv(report: IndividualReport) -> bytes:
-    """A person's own results as CSV: one row per competency or area."""
+def individual_report_csv(
+    report: IndividualReport, own_answers: Sequence[tuple[str, str]] = ()
+) -> bytes:
+    """A person's own results as CSV: one row per competency or area, then their answers to
+    the school's own questions (group "own", no score)."""
     rows: list[list[Any]] = [
-        [_("group"), _("code"), _("name"), _("score (%)"), _("level")],
+        [_("group"), _("code"), _("name"), _("score (%)"), _("level"), _("answer")],
     ]
     for row in report.rows:
         for cell in row.cells:
@@ -622,8 +625,11 @@ def individual_report_csv(report: IndividualReport) -> bytes:
                     cell.name,
                     "" if cell.percent is None else cell.percent,
                     cell.level,
+                    "",
                 ]
             )
+    for number, (text, answer) in enumerate(own_answers, start=1):
+        rows.append(["own", f"own-{number}", text, "", "", answer])
     return _csv(rows)
 
 

@@ -205,18 +205,27 @@ def _figure(counts: Mapping[str, int]) -> Figure:
     return Figure(n=n, mean=round(total / n, 6) if n else None, distribution=dict(counts))
 
 
-def own_report(campaign: Campaign, columns: Sequence[Column]) -> tuple[OwnRow, ...]:
-    """Per own question and per column of the group report: n, mean and distribution.
+@dataclass(frozen=True)
+class OwnFigures:
+    """One own question's figures: for all respondents (``ALL``) and per group, or why withheld."""
+
+    question: OwnQuestion
+    figures: Mapping[str, Figure]
+
+
+def own_figures(
+    campaign: Campaign, groups: Sequence[str], withheld: Mapping[str, str]
+) -> list[OwnFigures]:
+    """Per own question, for all respondents and each of ``groups``: n, mean and distribution.
 
     Withheld exactly as the instrument's items are: the whole school below the minimum, a group
     below it or one that would reveal a small group from the total, and everything of a group
-    whose respondents the report already withholds.
+    the report already withholds (``withheld``: group -> reason).
     """
     definition = selectors.definition_of(campaign.instrument)
-    scale = own_scale(definition)
     questions = questions_of(campaign)
-    if scale is None or not questions:
-        return ()
+    if own_scale(definition) is None or not questions:
+        return []
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = (
         OwnAnswer.objects.filter(
@@ -230,9 +239,33 @@ def own_report(campaign: Campaign, columns: Sequence[Column]) -> tuple[OwnRow, .
         bucket = "not_applicable" if not_applicable else str(value)
         for key in (ALL, group):
             counts[(question_id, key)][bucket] += count
-    groups = [column.code for column in columns if column.code != ALL]
-    result = []
+    found = []
     for question in questions:
+        figures = {key: _figure(counts.get((question.pk, key), {})) for key in [ALL, *groups]}
+        reasons: dict[str, str] = {}
+        if (figures[ALL].n or 0) < MIN_GROUP:
+            reasons[ALL] = _too_few()
+        asked = {key: figures[key].n or 0 for key in groups if key in question.groups}
+        reasons.update(_withheld_groups(asked))
+        reasons.update(withheld)  # nothing at all about a group the report withholds
+        shown = {
+            key: Figure(withheld=reasons[key]) if key in reasons else figure
+            for key, figure in figures.items()
+        }
+        found.append(OwnFigures(question, shown))
+    return found
+
+
+def own_report(campaign: Campaign, columns: Sequence[Column]) -> tuple[OwnRow, ...]:
+    """The group report's rows of the own questions, one cell per column (see ``own_figures``)."""
+    scale = own_scale(selectors.definition_of(campaign.instrument))
+    if scale is None:
+        return ()
+    groups = [column.code for column in columns if column.code != ALL]
+    withheld = {column.code: column.withheld for column in columns if column.withheld}
+    result = []
+    for entry in own_figures(campaign, groups, withheld):
+        question = entry.question
         item = ItemDefinition(
             code=str(question.pk),
             section=OWN_SECTION,
@@ -243,24 +276,8 @@ def own_report(campaign: Campaign, columns: Sequence[Column]) -> tuple[OwnRow, .
             required=False,
             text={},
         )
-        figures = {key: _figure(counts.get((question.pk, key), {})) for key in [ALL, *groups]}
-        reasons: dict[str, str] = {}
-        if (figures[ALL].n or 0) < MIN_GROUP:
-            reasons[ALL] = _too_few()
-        asked = {key: figures[key].n or 0 for key in groups if key in question.groups}
-        reasons.update(_withheld_groups(asked))
-        for column in columns:
-            if column.withheld:  # nothing at all about a group the report withholds
-                reasons[column.code] = column.withheld
         cells = tuple(
-            _item_cell(
-                item,
-                column.code,
-                Figure(withheld=reasons[column.code])
-                if column.code in reasons
-                else figures.get(column.code),
-            )
-            for column in columns
+            _item_cell(item, column.code, entry.figures.get(column.code)) for column in columns
         )
         result.append(
             OwnRow(
@@ -271,3 +288,25 @@ def own_report(campaign: Campaign, columns: Sequence[Column]) -> tuple[OwnRow, .
             )
         )
     return tuple(result)
+
+
+def own_answers_of(response: Response) -> list[tuple[OwnQuestion, str]]:
+    """A respondent's answers to the campaign's own questions, as the labels they chose."""
+    scale = own_scale(selectors.definition_of(response.instrument))
+    if scale is None:
+        return []
+    labels = {point.value: pick(point.labels) for point in scale.points}
+    answers = {
+        answer.question_id: answer
+        for answer in OwnAnswer.objects.filter(response=response).select_related("question")
+    }
+    shown = []
+    for question in questions_for(response):
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        if answer.not_applicable:
+            shown.append((question, _("Not applicable")))
+        elif answer.value is not None:
+            shown.append((question, labels.get(answer.value, str(answer.value))))
+    return shown

@@ -130,6 +130,9 @@ class CampaignSummaryOut(Schema):
 
 class CampaignOut(CampaignSummaryOut):
     closed_at: datetime | None
+    own_questions: list[OwnQuestionOut] = Field(
+        description="Questions the school coordinator added (organisation campaigns only)."
+    )
     created_at: datetime
 
 
@@ -165,6 +168,34 @@ class SubmitIn(Schema):
     )
 
 
+class OwnQuestionOut(Schema):
+    """A question a school coordinator added to their campaign; never scored."""
+
+    id: int
+    text: str = Field(description="In the language the coordinator wrote it in.")
+    language: str
+    groups: list[str] = Field(description="The respondent groups it is asked of.")
+
+
+class OwnQuestionIn(Schema):
+    text: str = Field(description="At most 300 characters.")
+    groups: list[str] = Field(description="Respondent group codes of the campaign.")
+
+
+class OwnAnswersIn(Schema):
+    answers: dict[int, AnswerValue] = Field(
+        description=(
+            'Own question id → a value on the instrument\'s agreement scale, "na" for not '
+            'applicable, or null / "" to clear the answer.'
+        )
+    )
+
+
+class OwnAnswerOut(Schema):
+    question: OwnQuestionOut
+    answer: str = Field(description="The label of the answer chosen, in the request language.")
+
+
 class SectionProgressOut(CodeNameOut):
     asked: int
     answered: int
@@ -184,6 +215,12 @@ class ResponseOut(Schema):
         description='Answers so far: a value, "na" for not applicable, or the text.'
     )
     sections: list[SectionProgressOut]
+    own_questions: list[OwnQuestionOut] = Field(
+        description="The campaign's own questions asked of this respondent's group."
+    )
+    own_answers: dict[str, int | str] = Field(
+        description='Own question id → a value, or "na" for not applicable.'
+    )
 
 
 class ResponseStartedOut(ResponseOut):
@@ -221,6 +258,9 @@ class ResultOut(Schema):
     to_develop: list[ToDevelopOut] = Field(
         description="The framework competencies to work on next (lowest scores first)."
     )
+    own_answers: list[OwnAnswerOut] = Field(
+        description="Answers to the campaign's own questions (not scored)."
+    )
 
 
 class ResultListOut(Schema):
@@ -253,11 +293,20 @@ class ReportPartOut(Schema):
     items: dict[str, FigureOut]
 
 
+class OwnReportOut(OwnQuestionOut):
+    figures: dict[str, FigureOut] = Field(
+        description='Respondent group code ("" for everyone) → figures on the agreement scale.'
+    )
+
+
 class ReportOut(Schema):
     join_code: str
     instrument: InstrumentRefOut
     min_respondents: int = Field(description="No figure is computed from fewer respondents.")
     parts: list[ReportPartOut] = Field(description="Empty until someone has submitted.")
+    own_questions: list[OwnReportOut] = Field(
+        description="The campaign's own questions, under the same minimum of respondents."
+    )
 
 
 # --- Open data -----------------------------------------------------------------------------------

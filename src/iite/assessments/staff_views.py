@@ -333,7 +333,10 @@ def result_csv(request: HttpRequest, response_id: int) -> HttpResponse:
     report = reports.individual_report(response)
     if report is None:
         raise Http404
-    content = group_reports.individual_report_csv(report)
+    own_answers = [
+        (question.text, answer) for question, answer in own_questions.own_answers_of(response)
+    ]
+    content = group_reports.individual_report_csv(report, own_answers)
     return _csv_response(content, f"result-{response.campaign.join_code}-{response.pk}.csv")
 
 

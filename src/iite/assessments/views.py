@@ -237,10 +237,11 @@ def result_pdf(request: HttpRequest, response_id: int) -> HttpResponse:
     report = reports.individual_report(response)
     if report is None:
         return redirect("assessments:review", response.pk)
+    own_answers = own_questions.own_answers_of(response)
     return downloads.pdf_download(
         request,
         "assessments/result_pdf.html",
-        {"report": report, "response": response},
+        {"report": report, "response": response, "own_answers": own_answers},
         filename=f"{response.instrument.code}-{response.submitted_at:%Y-%m-%d}.pdf",
         fallback=reverse("assessments:result", args=[response.pk]),
     )
@@ -252,4 +253,9 @@ def result(request: HttpRequest, response_id: int) -> HttpResponse:
     if not response.is_submitted:
         return redirect("assessments:review", response.pk)
     report = reports.individual_report(response)
-    return render(request, "assessments/result.html", {"report": report, "response": response})
+    context = {
+        "report": report,
+        "response": response,
+        "own_answers": own_questions.own_answers_of(response),
+    }
+    return render(request, "assessments/result.html", context)

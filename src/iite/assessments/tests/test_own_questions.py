@@ -14,6 +14,7 @@ from iite.accounts.tests.factories import make_organisation
 from iite.assessments import group_reports, own_questions, selectors, services
 from iite.assessments.models import Campaign, Instrument, OwnAnswer, OwnQuestion, Response
 from iite.assessments.tests.conftest import person
+from iite.assessments.tests.test_api import bearer, code_header, error_of, post, put
 from iite.assessments.tests.test_group_reports import SCHOOL, WITHHELD, open_campaign, read_csv
 from iite.core.errors import ApplicationError, PermissionDenied
 from iite.reference.models import Country
@@ -363,3 +364,113 @@ def test_a_coordinator_of_another_school_is_refused_on_the_pages(campaign, coord
     assert client.get(f"{base}{question.pk}/").status_code == 403
     assert client.post(f"{base}{question.pk}/remove/").status_code == 403
     assert OwnQuestion.objects.count() == 1
+
+
+# --- Through the API, and in the individual result ------------------------------------------
+API = "/api/v1/assessments"
+
+
+def test_the_coordinator_adds_changes_and_removes_them(campaign, coordinator, stranger) -> None:
+    client = Client()
+    url = f"{API}/campaigns/{campaign.join_code}/own-questions"
+    created = post(
+        client,
+        f"{url}?lang=fr",
+        {"text": "Nos tablettes marchent.", "groups": ["teacher"]},
+        **bearer(coordinator),
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["text"] == "Nos tablettes marchent."
+    assert body["language"] == "fr"
+    assert body["groups"] == ["teacher"]
+    question_url = f"{url}/{body['id']}"
+    changed = put(
+        client,
+        question_url,
+        {"text": "Our tablets work.", "groups": ["teacher", "student"]},
+        **bearer(coordinator),
+    )
+    assert changed.status_code == 200, changed.content
+    assert OwnQuestion.objects.get().groups == ["teacher", "student"]
+    listed = client.get(f"{API}/campaigns", **bearer(coordinator)).json()["items"]
+    assert [q["text"] for q in listed[0]["own_questions"]] == ["Our tablets work."]
+    error_of(
+        put(client, question_url, {"text": "Mine now", "groups": ["teacher"]}, **bearer(stranger)),
+        403,
+        "permission_denied",
+    )
+    removed = client.delete(question_url, **bearer(coordinator))
+    assert removed.status_code == 204
+    assert not OwnQuestion.objects.exists()
+    error_of(client.delete(question_url, **bearer(coordinator)), 404, "unknown_own_question")
+
+
+def test_bad_questions_add_nothing(campaign, coordinator) -> None:
+    client = Client()
+    url = f"{API}/campaigns/{campaign.join_code}/own-questions"
+    error = error_of(
+        post(client, url, {"text": "", "groups": ["teacher"]}, **bearer(coordinator)),
+        400,
+        "validation",
+    )
+    assert error["details"]
+    error_of(post(client, url, {"text": "x"}, **bearer(coordinator)), 422, "validation")
+    error_of(post(client, url, {"text": "x", "groups": ["teacher"]}), 401, "unauthenticated")
+    assert not OwnQuestion.objects.exists()
+
+
+def test_a_respondent_answers_them_through_the_api(campaign, coordinator) -> None:
+    question = add(campaign, coordinator, groups=["teacher"])
+    add(campaign, coordinator, text="Students like it.", groups=["student"])
+    client = Client()
+    started = post(client, f"{API}/campaigns/{campaign.join_code}/responses", {"group": "teacher"})
+    assert started.status_code == 201, started.content
+    body = started.json()
+    headers = code_header(body["resume_code"])
+    assert [q["id"] for q in body["own_questions"]] == [question.pk]  # only the teachers' one
+    url = f"{API}/responses/{body['id']}/own-answers"
+    error = error_of(
+        put(client, url, {"answers": {question.pk: 9}}, **headers), 400, "invalid_answers"
+    )
+    assert error["details"]
+    assert not OwnAnswer.objects.exists()
+    saved = put(client, url, {"answers": {question.pk: 4}}, **headers)
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["own_answers"] == {str(question.pk): 4}
+    error_of(put(client, url, {"answers": {question.pk: 5}}), 404, "unknown_response")
+
+
+def test_the_report_gives_their_figures_from_five_respondents(campaign, coordinator) -> None:
+    question = add(campaign, coordinator, groups=["teacher"])
+    respond(campaign, "teacher", 4, {question.pk: 5})
+    client = Client()
+    url = f"{API}/campaigns/{campaign.join_code}/report"
+    (own,) = client.get(url, **bearer(coordinator)).json()["own_questions"]
+    assert own["figures"][""]["n"] is None
+    assert own["figures"][""]["withheld"].startswith("Withheld")
+    respond(campaign, "teacher", 1, {question.pk: 5})
+    (own,) = client.get(url, **bearer(coordinator)).json()["own_questions"]
+    assert own["id"] == question.pk
+    assert own["figures"][""]["n"] == 5
+    assert own["figures"][""]["mean"] == 5.0
+    assert own["figures"]["teacher"]["distribution"] == {"5": 5}
+
+
+def test_the_individual_result_shows_the_own_answers(campaign, coordinator) -> None:
+    question = add(campaign, coordinator, text="Our tablets work.", groups=["teacher"])
+    browser = Client()
+    browser.post(f"/en/assessments/c/{campaign.join_code}/", {"group": "teacher"})
+    response = campaign.responses.get()
+    services.response_answers_save(
+        response=response, section_code="leadership-strategy", answers={"leadership-strategy.1": 5}
+    )
+    services.own_answers_save(response=response, answers={question.pk: 2})
+    services.response_submit(response=response, submission_key=uuid.uuid4())
+    page = browser.get(f"/en/assessments/r/{response.pk}/result/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Our tablets work." in html
+    assert "Disagree" in html
+    rows = read_csv(browser.get(f"/en/assessments/r/{response.pk}/result.csv").content)
+    assert ["own", "own-1", "Our tablets work.", "", "", "Disagree"] in rows

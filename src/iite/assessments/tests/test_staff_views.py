@@ -319,7 +319,7 @@ def test_result_csv_for_its_owner_only(campaign: Campaign) -> None:
     download = browser.get(url)
     assert download.status_code == 200
     rows = read_csv(download.content)
-    assert rows[0] == ["group", "code", "name", "score (%)", "level"]
+    assert rows[0] == ["group", "code", "name", "score (%)", "level", "answer"]
     assert rows[1][:4] == ["", "leadership-strategy", "Leadership and strategy", "100"]
     assert Client().get(url).status_code == 404
 
