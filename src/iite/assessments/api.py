@@ -248,7 +248,8 @@ def _campaign_out(campaign: Campaign, *, full: bool = True) -> dict[str, Any]:
             "closed_at": campaign.closed_at,
             "created_at": campaign.created_at,
             "own_questions": [
-                _own_question_out(question) for question in own_questions.questions_of(campaign)
+                _own_question_out(question)
+                for question in sorted(campaign.own_questions.all(), key=lambda q: q.order)
             ],
         }
     return out
@@ -446,7 +447,8 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Any]:
 @paginate(PageNumberPagination)
 @localised
 def campaign_list(request: HttpRequest, lang: ApiLanguage | None = LANG) -> Any:
-    return _Built(selectors.campaigns_managed_by(_actor(request)), _campaign_out)
+    campaigns = selectors.campaigns_managed_by(_actor(request)).prefetch_related("own_questions")
+    return _Built(campaigns, _campaign_out)
 
 
 @router.get(
