@@ -183,6 +183,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
+# The largest file the library accepts (LIBRARY_UPLOAD_MAX_MB, default 50 MB).
+LIBRARY_UPLOAD_MAX_BYTES = env.integer("LIBRARY_UPLOAD_MAX_MB", 50) * 1024 * 1024
 if MODE == "test":
     STATIC_ROOT = None  # type: ignore[assignment]  # tests serve static files straight from the apps (no collectstatic)
     WHITENOISE_USE_FINDERS = True

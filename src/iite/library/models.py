@@ -33,6 +33,19 @@ from iite.reference.models import (
 )
 
 
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    """The reads every list of resources is built on."""
+
+    def published(self) -> ResourceQuerySet:
+        return self.filter(status=Resource.Status.PUBLISHED)
+
+    def in_language(self, code: str) -> ResourceQuerySet:
+        return self.filter(language__code=code)
+
+    def of_kinds(self, kinds: list[str] | tuple[str, ...]) -> ResourceQuerySet:
+        return self.filter(kind__in=kinds)
+
+
 class Resource(TimestampedModel):
     """One edition of a work in one language, with its metadata and workflow state.
 
@@ -155,6 +168,8 @@ class Resource(TimestampedModel):
     )
     # When the metadata last changed as OAI-PMH sees it (publication, edit, withdrawal).
     datestamp = models.DateTimeField(_("metadata datestamp"), null=True, blank=True)
+
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
