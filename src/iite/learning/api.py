@@ -1,5 +1,241 @@
-"""The learning API, mounted at /api/v1/learning/."""
+"""The learning API, mounted at /api/v1/learning/, and the credentials API at /api/v1/credentials/.
 
+Paths are public. Enrolment, progress, recommendations and one's own credentials need a token or
+the session. Everything under /credentials/ is public: the issuer profile and its keys, status
+lists, each credential's JSON (by its unguessable id), and verification of any credential.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.pagination import paginate
+from ninja.params.functions import Query
+
+from iite.accounts.models import User
+from iite.core.errors import PermissionDenied
+from iite.core.pagination import PageNumberPagination
+from iite.core.translation import data_key
+from iite.learning import selectors, services
+from iite.learning.credentials import document as documents
+from iite.learning.credentials.verification import MAX_BYTES, Verdict
+from iite.learning.models import Path
+from iite.learning.schemas import (
+    CredentialListOut,
+    EnrolmentOut,
+    PathDetailOut,
+    PathOut,
+    RecommendationsOut,
+    VerdictOut,
+)
 
 router = Router(tags=["learning"])
+credentials_router = Router(tags=["credentials"])
+JSON_LD = "application/ld+json"
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise PermissionDenied(_("You may not do this."))
+    return user
+
+
+def _path_out(path: Path) -> dict[str, Any]:
+    return {
+        "slug": path.slug,
+        "kind": path.kind,
+        "title": path.title,
+        "summary": path.summary,
+        "language": path.language,
+        "estimated_minutes": path.estimated_minutes,
+        "competencies": [{"code": c.code, "name": c.name} for c in path.competencies.all()],
+        "url": reverse("learning:path", args=[path.slug]),
+    }
+
+
+# --- Paths ---------------------------------------------------------------------------------------
+@router.get(
+    "/paths",
+    response=list[PathOut],
+    auth=None,
+    summary="Published paths and courses",
+)
+@paginate(PageNumberPagination)
+def paths(
+    request: HttpRequest,
+    language: str | None = Query(None, description="Only paths in ar, en, es, fr, ru or zh."),
+) -> list[dict[str, Any]]:
+    return [_path_out(path) for path in selectors.paths_published(language=language)]
+
+
+@router.get("/paths/{slug}", response=PathDetailOut, auth=None, summary="One path with its steps")
+def path_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    path = selectors.path_by_slug(slug)
+    return {
+        **_path_out(path),
+        "completion": path.completion,
+        "pass_percent": path.pass_percent,
+        "prerequisites": [prerequisite.slug for prerequisite in path.prerequisites.all()],
+        "steps": [
+            {
+                "order": step.order,
+                "kind": step.kind,
+                "title": step.title,
+                "instructions": step.instructions,
+                "url": step.url,
+                "estimated_minutes": step.estimated_minutes,
+                "competencies": [c.code for c in step.competencies.all()],
+            }
+            for step in path.steps.all()
+        ],
+    }
+
+
+@router.post("/paths/{slug}/enrol", response=EnrolmentOut, summary="Enrol in a path")
+def path_enrol(request: HttpRequest, slug: str) -> dict[str, Any]:
+    user = _actor(request)
+    enrolment = services.enrol(path=selectors.path_by_slug(slug), user=user)
+    return _enrolment_out(selectors.progress_of(enrolment))
+
+
+def _enrolment_out(progress: selectors.Progress) -> dict[str, Any]:
+    enrolment = progress.enrolment
+    credential = getattr(enrolment, "credential", None)
+    resume = progress.resume
+    return {
+        "path": enrolment.path.slug,
+        "title": enrolment.path.title,
+        "status": enrolment.status,
+        "done": progress.done,
+        "total": len(progress.steps),
+        "percent": progress.percent,
+        "resume_step": resume.order if resume else None,
+        "credential": str(credential.public_id) if credential else None,
+    }
+
+
+@router.get("/enrolments", response=list[EnrolmentOut], summary="My paths and my progress")
+def enrolments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_enrolment_out(progress) for progress in selectors.dashboard_of(_actor(request))]
+
+
+@router.get(
+    "/recommendations",
+    response=RecommendationsOut,
+    summary="What to learn next, from my latest ICT CFT self-assessment",
+)
+def recommendations(
+    request: HttpRequest,
+    lang: str | None = Query(None, description="ar, en, es, fr, ru or zh (default: yours)."),
+) -> dict[str, Any]:
+    user = _actor(request)
+    language = data_key(lang or translation.get_language() or "en")
+    result = selectors.latest_result_of(user)
+    suggestions = (
+        selectors.recommendations_for(result, language=language) if result is not None else []
+    )
+    return {
+        "language": language,
+        "assessed": result is not None,
+        "suggestions": [
+            {
+                "competency": suggestion.code,
+                "name": suggestion.competency,
+                "reason": suggestion.reason,
+                "paths": [_path_out(path) for path in suggestion.paths],
+                "resources": [
+                    {"uuid": str(resource.uuid), "title": resource.title}
+                    for resource in suggestion.resources
+                ],
+                "elsewhere": [_path_out(path) for path in suggestion.elsewhere],
+            }
+            for suggestion in suggestions
+        ],
+    }
+
+
+@router.get("/credentials", response=list[CredentialListOut], summary="My credentials")
+def my_credentials(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(credential.public_id),
+            "path": credential.enrolment.path.slug,
+            "title": credential.enrolment.path.title,
+            "issued_at": credential.issued_at,
+            "revoked": credential.is_revoked,
+            "url": documents.credential_url(str(credential.public_id)),
+        }
+        for credential in selectors.credentials_of(_actor(request))
+    ]
+
+
+# --- Credentials (public) ------------------------------------------------------------------------
+def _json_ld(data: dict[str, Any]) -> HttpResponse:
+    return JsonResponse(data, content_type=JSON_LD, json_dumps_params={"ensure_ascii": False})
+
+
+@credentials_router.post(
+    "/verify",
+    response=VerdictOut,
+    auth=None,
+    summary="Verify any credential",
+    description=(
+        "Send the credential's JSON as the request body. The answer says whether it is valid "
+        "and why, check by check: format, context, signature, issuer, expiry and revocation. "
+        f"Bodies over {MAX_BYTES // 1024} KB, JSON that is not a credential, unknown contexts "
+        "and keys that cannot be resolved offline get a verdict with the reason, never an "
+        "error. Nothing is fetched from the network."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def verify(request: HttpRequest) -> dict[str, Any]:
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raw: bytes = b" " * (MAX_BYTES + 1)  # judged too large without being read
+    else:
+        raw = request.read(MAX_BYTES + 1)
+    verdict: Verdict = selectors.credential_verify(raw)
+    return verdict.as_data()
+
+
+@credentials_router.get(
+    "/issuer", auth=None, summary="The issuer profile, with its keys", response={200: dict}
+)
+def issuer(request: HttpRequest) -> HttpResponse:
+    return _json_ld(selectors.issuer_profile())
+
+
+@credentials_router.get(
+    "/keys/{multibase}",
+    auth=None,
+    summary="The DID document of a signing key",
+    response={200: dict},
+)
+def key(request: HttpRequest, multibase: str) -> HttpResponse:
+    return _json_ld(selectors.did_document(multibase))
+
+
+@credentials_router.get(
+    "/status/{number}", auth=None, summary="A revocation status list", response={200: dict}
+)
+def status(request: HttpRequest, number: int) -> HttpResponse:
+    return _json_ld(selectors.status_list_credential(number))
+
+
+@credentials_router.get(
+    "/{public_id}", auth=None, summary="One credential, as issued", response={200: dict}
+)
+def credential(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = selectors.credential_by_public_id(public_id)
+    return HttpResponse(found.document.encode("utf-8"), content_type=JSON_LD)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
+from pyld import jsonld  # type: ignore[import-untyped]  # pyld ships no type hints
 
 CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "contexts"
 
@@ -32,7 +32,7 @@ SHIPPED: dict[str, str] = {
 }
 
 
-class ContextNotShipped(Exception):  # noqa: N818  (reads as the verdict it becomes)
+class ContextNotShipped(Exception):
     """A document names a JSON-LD context that does not ship with the platform."""
 
     def __init__(self, url: str) -> None:
@@ -40,7 +40,19 @@ class ContextNotShipped(Exception):  # noqa: N818  (reads as the verdict it beco
         self.url = url
 
 
-class NotJsonLd(Exception):  # noqa: N818
+class UndefinedTerm(Exception):
+    """A property the contexts do not define: JSON-LD would drop it, unsigned (safe mode)."""
+
+    def __init__(self, term: str) -> None:
+        super().__init__(term)
+        self.term = term
+
+
+def _refuse_dropped(term: str | None) -> None:
+    raise UndefinedTerm(str(term) if term else "@…")
+
+
+class NotJsonLd(Exception):
     """A document that JSON-LD processing rejects (bad keywords, cycles, nesting too deep)."""
 
 
@@ -51,21 +63,19 @@ def _context_document(url: str) -> dict[str, Any]:
     return document
 
 
-def _normalised_url(url: str) -> str:
-    # Contexts are named by exact URL; only a trailing fragment-less slash variant is tolerated
-    # nowhere, so a look-alike URL is refused rather than silently mapped.
-    return url
-
-
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """pyld's document loader over the shipped contexts; any other URL raises ContextNotShipped."""
-    url = _normalised_url(url)
+    """pyld's document loader over the shipped contexts; any other URL raises ContextNotShipped.
+
+    URLs match exactly: a look-alike is refused rather than mapped to a shipped file.
+    """
     if url not in SHIPPED:
         raise ContextNotShipped(url)
     return {
         "contextUrl": None,
         "documentUrl": url,
         "document": copy.deepcopy(_context_document(url)),
+        # "static" lets pyld keep the processed context for the life of the process.
+        "tag": "static",
     }
 
 
@@ -79,13 +89,13 @@ def context_urls(document: Any) -> list[str]:
     return [context for context in contexts if isinstance(context, str)]
 
 
-def _unwrap(error: BaseException) -> ContextNotShipped | None:
+def _unwrap(error: BaseException) -> ContextNotShipped | UndefinedTerm | None:
     """pyld wraps loader failures in its own errors; find ours inside the chain."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, ContextNotShipped):
+        if isinstance(current, ContextNotShipped | UndefinedTerm):
             return current
         details = getattr(current, "details", None)
         cause = details.get("cause") if isinstance(details, dict) else None
@@ -99,11 +109,14 @@ def _unwrap(error: BaseException) -> ContextNotShipped | None:
 def canonicalise(document: dict[str, Any]) -> str:
     """The document's canonical N-Quads (RDFC-1.0), computed offline.
 
-    Raises ContextNotShipped for a context that does not ship, NotJsonLd for anything else
-    JSON-LD processing refuses.
+    Safe mode: a property the contexts do not define raises UndefinedTerm instead of being
+    dropped (a dropped property would not be covered by a signature, so a credential could
+    carry unsigned claims). Raises ContextNotShipped for a context that does not ship, NotJsonLd
+    for anything else JSON-LD processing refuses.
     """
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     try:
-        result = jsonld.normalize(
+        result = processor.normalize(
             document,
             {
                 "algorithm": "URDNA2015",
@@ -111,7 +124,7 @@ def canonicalise(document: dict[str, Any]) -> str:
                 "documentLoader": document_loader,
             },
         )
-    except ContextNotShipped:
+    except (ContextNotShipped, UndefinedTerm):
         raise
     except RecursionError as error:
         raise NotJsonLd("nested too deeply") from error
@@ -119,5 +132,6 @@ def canonicalise(document: dict[str, Any]) -> str:
         shipped = _unwrap(error)
         if shipped is not None:
             raise shipped from error
-        raise NotJsonLd(str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise NotJsonLd(reason) from error
     return str(result)

@@ -1,0 +1,493 @@
+"""Writes of the learning app: paths, steps, cohorts, enrolment, progress, credentials.
+
+Every function validates first and writes inside one transaction, so bad input raises an
+``ApplicationError`` with a translated message and changes nothing. Completing a path issues its
+credential in the same transaction; a second completion (a double post, a race) finds the one
+already issued, because a credential is unique per enrolment.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iite.accounts.models import User
+from iite.core.errors import ApplicationError, NotFound, PermissionDenied
+from iite.learning import selectors
+from iite.learning.credentials import document as documents
+from iite.learning.credentials import keys, signing, status_list
+from iite.learning.models import (
+    LANGUAGE_CHOICES,
+    Cohort,
+    Credential,
+    Enrolment,
+    Path,
+    Step,
+    StepProgress,
+)
+from iite.learning.permissions import can
+from iite.library.models import Resource
+from iite.reference.models import Competency
+
+MAX_SUBMISSION_BYTES = 10 * 1024 * 1024
+SUBMISSION_TYPES = {".pdf", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
+LANGUAGES = {code for code, _name in LANGUAGE_CHOICES}
+
+
+def _invalid(message: str, details: list[dict[str, Any]] | None = None) -> ApplicationError:
+    return ApplicationError(message, code="validation", details=details)
+
+
+def _require(user: User | None, action: str) -> None:
+    if user is not None and not can(user, action):
+        raise PermissionDenied(_("You may not do this."))
+
+
+# --- Paths, steps and cohorts --------------------------------------------------------------------
+@transaction.atomic
+def path_create(
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    language: str,
+    kind: str = Path.Kind.PATH,
+    estimated_minutes: int = 60,
+    completion: str = Path.Completion.ALL_STEPS,
+    pass_percent: int = 70,
+    competencies: Sequence[str] = (),
+    prerequisites: Sequence[Path] = (),
+    by: User | None,
+) -> Path:
+    """A new draft path; competencies are ICT CFT v3 codes such as ``3.KA``."""
+    _require(by, "path.manage")
+    errors = []
+    title, summary = " ".join(title.split()), summary.strip()
+    if not title or len(title) > 200:
+        errors.append({"field": "title", "message": _("Give a title of 200 characters at most.")})
+    if not summary:
+        errors.append({"field": "summary", "message": _("Say what the path is about.")})
+    if language not in LANGUAGES:
+        errors.append({"field": "language", "message": _("Choose one of the six languages.")})
+    if kind not in Path.Kind.values:
+        errors.append({"field": "kind", "message": _("Choose a course or a learning path.")})
+    if completion not in Path.Completion.values:
+        errors.append({"field": "completion", "message": _("Choose a completion rule.")})
+    if not 1 <= pass_percent <= 100:
+        errors.append({"field": "pass_percent", "message": _("Between 1 and 100.")})
+    if not 1 <= estimated_minutes <= 100_000:
+        errors.append({"field": "estimated_minutes", "message": _("A positive number.")})
+    if Path.objects.filter(slug=slug).exists() or not slug:
+        errors.append({"field": "slug", "message": _("This address is taken or empty.")})
+    found = _competencies(competencies, errors)
+    if errors:
+        raise _invalid(_("The path was not saved; see details for each field."), errors)
+    path = Path.objects.create(
+        slug=slug,
+        kind=kind,
+        title=title,
+        summary=summary,
+        language=language,
+        estimated_minutes=estimated_minutes,
+        completion=completion,
+        pass_percent=pass_percent,
+        created_by=by,
+    )
+    path.competencies.set(found)
+    path.prerequisites.set(prerequisites)
+    return path
+
+
+def _competencies(codes: Sequence[str], errors: list[dict[str, Any]]) -> list[Competency]:
+    found = list(
+        Competency.objects.filter(
+            framework__code="ict-cft", framework__version="3", code__in=list(codes)
+        )
+    )
+    unknown = sorted(set(codes) - {competency.code for competency in found})
+    if unknown:
+        errors.append(
+            {
+                "field": "competencies",
+                "message": _("Unknown competencies: %(codes)s.") % {"codes": ", ".join(unknown)},
+            }
+        )
+    return found
+
+
+def _quiz_errors(questions: Any) -> list[dict[str, Any]]:
+    message = _(
+        "A quiz is a list of questions, each with a text, two or more choices and the number "
+        "of the right one."
+    )
+    if not isinstance(questions, list) or not questions:
+        return [{"field": "questions", "message": message}]
+    for question in questions:
+        choices = question.get("choices") if isinstance(question, dict) else None
+        answer = question.get("answer") if isinstance(question, dict) else None
+        if (
+            not isinstance(question.get("question"), str)
+            or not isinstance(choices, list)
+            or len(choices) < 2
+            or not all(isinstance(choice, str) and choice for choice in choices)
+            or not isinstance(answer, int)
+            or not 0 <= answer < len(choices)
+        ):
+            return [{"field": "questions", "message": message}]
+    return []
+
+
+@transaction.atomic
+def step_add(
+    *,
+    path: Path,
+    kind: str,
+    title: str,
+    instructions: str = "",
+    url: str = "",
+    resource: Resource | None = None,
+    questions: list[dict[str, Any]] | None = None,
+    estimated_minutes: int = 15,
+    competencies: Sequence[str] = (),
+    by: User | None,
+) -> Step:
+    """Add a step at the end of a path."""
+    _require(by, "path.manage")
+    errors = []
+    title = " ".join(title.split())
+    if kind not in Step.Kind.values:
+        errors.append({"field": "kind", "message": _("Choose the kind of step.")})
+    if not title or len(title) > 200:
+        errors.append({"field": "title", "message": _("Give a title of 200 characters at most.")})
+    if kind == Step.Kind.EXTERNAL and not url.startswith(("https://", "http://")):
+        errors.append({"field": "url", "message": _("Give the course's web address.")})
+    if kind == Step.Kind.RESOURCE and (
+        resource is None or resource.status != Resource.Status.PUBLISHED
+    ):
+        errors.append({"field": "resource", "message": _("Choose a published library resource.")})
+    if kind == Step.Kind.QUIZ:
+        errors += _quiz_errors(questions)
+    found = _competencies(competencies, errors)
+    if errors:
+        raise _invalid(_("The step was not saved; see details for each field."), errors)
+    order = (path.steps.aggregate(last=Max("order"))["last"] or 0) + 1
+    step = Step.objects.create(
+        path=path,
+        order=order,
+        kind=kind,
+        title=title,
+        instructions=instructions.strip(),
+        url=url,
+        questions=questions or [],
+        estimated_minutes=estimated_minutes,
+        resource=resource if kind == Step.Kind.RESOURCE else None,
+    )
+    step.competencies.set(found)
+    return step
+
+
+@transaction.atomic
+def path_publish(*, path: Path, by: User | None) -> Path:
+    _require(by, "path.manage")
+    if not path.steps.exists():
+        raise _invalid(_("A path needs at least one step before it is published."))
+    path.status = Path.Status.PUBLISHED
+    path.save(update_fields=["status", "updated_at"])
+    return path
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    path: Path,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    facilitators: Sequence[User] = (),
+    by: User | None,
+) -> Cohort:
+    _require(by, "path.manage")
+    name = " ".join(name.split())
+    errors = []
+    if not name or len(name) > 200:
+        errors.append({"field": "name", "message": _("Name the cohort (200 characters at most).")})
+    elif Cohort.objects.filter(path=path, name=name).exists():
+        errors.append({"field": "name", "message": _("This path already has a cohort so named.")})
+    if ends_on < starts_on:
+        errors.append({"field": "ends_on", "message": _("The end comes before the start.")})
+    if errors:
+        raise _invalid(_("The cohort was not saved; see details for each field."), errors)
+    cohort = Cohort.objects.create(path=path, name=name, starts_on=starts_on, ends_on=ends_on)
+    cohort.facilitators.set(facilitators)
+    return cohort
+
+
+# --- Enrolment and progress ----------------------------------------------------------------------
+@transaction.atomic
+def enrol(*, path: Path, user: User, cohort: Cohort | None = None) -> Enrolment:
+    """Enrol ``user`` in a published path; enrolling again returns the same enrolment."""
+    if not can(user, "path.enrol"):
+        raise PermissionDenied(_("Sign in to enrol."))
+    if path.status != Path.Status.PUBLISHED:
+        raise NotFound(_("This path is not open for enrolment."))
+    if cohort is not None and cohort.path_id != path.pk:
+        raise _invalid(_("This cohort takes another path."))
+    existing = Enrolment.objects.filter(path=path, learner=user).first()
+    if existing is not None:
+        return existing
+    missing = selectors.missing_prerequisites(path, user)
+    if missing:
+        raise ApplicationError(
+            _("Complete these first: %(titles)s.")
+            % {"titles": ", ".join(prerequisite.title for prerequisite in missing)},
+            code="prerequisites",
+        )
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(path=path, learner=user, cohort=cohort)
+    except IntegrityError:  # a second request enrolled meanwhile
+        return Enrolment.objects.get(path=path, learner=user)
+
+
+def _save_progress(enrolment: Enrolment, step: Step, status: str, **fields: Any) -> StepProgress:
+    progress, _created = StepProgress.objects.update_or_create(
+        enrolment=enrolment, step=step, defaults={"status": status, **fields}
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_step=step)
+    return progress
+
+
+@transaction.atomic
+def step_complete(*, enrolment: Enrolment, step: Step, user: User) -> StepProgress:
+    """Mark a resource or external-course step done (again: nothing changes)."""
+    _own(enrolment, user)
+    if step.path_id != enrolment.path_id:
+        raise NotFound(_("This step is not part of the path."))
+    if step.kind not in (Step.Kind.RESOURCE, Step.Kind.EXTERNAL):
+        raise _invalid(_("This step is done by submitting it, not by ticking it off."))
+    progress = _save_progress(enrolment, step, StepProgress.Status.DONE)
+    completion_check(enrolment=enrolment)
+    return progress
+
+
+def _own(enrolment: Enrolment, user: User) -> None:
+    if enrolment.learner_id != getattr(user, "pk", None):
+        raise NotFound(_("There is no such enrolment."))
+
+
+@transaction.atomic
+def activity_submit(
+    *,
+    enrolment: Enrolment,
+    step: Step,
+    user: User,
+    text: str = "",
+    file: UploadedFile | None = None,
+) -> StepProgress:
+    """Hand in an activity (text, a file, or both) for a facilitator to review."""
+    _own(enrolment, user)
+    if step.path_id != enrolment.path_id or step.kind != Step.Kind.ACTIVITY:
+        raise NotFound(_("This step is not an activity of the path."))
+    text = text.strip()
+    errors = []
+    if not text and file is None:
+        errors.append({"field": "text", "message": _("Write your answer or attach a file.")})
+    if len(text) > 5000:
+        errors.append({"field": "text", "message": _("5,000 characters at most.")})
+    if file is not None:
+        name = file.name or ""
+        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        if suffix not in SUBMISSION_TYPES:
+            errors.append(
+                {
+                    "field": "file",
+                    "message": _("Attach a PDF, Word, OpenDocument, text or image file."),
+                }
+            )
+        if (file.size or 0) > MAX_SUBMISSION_BYTES:
+            errors.append({"field": "file", "message": _("Files of 10 MB at most.")})
+    existing = StepProgress.objects.filter(enrolment=enrolment, step=step).first()
+    if existing is not None and existing.status == StepProgress.Status.DONE:
+        errors.append({"field": "text", "message": _("This activity is already accepted.")})
+    if errors:
+        raise _invalid(_("Nothing was handed in; see details for each field."), errors)
+    progress = _save_progress(
+        enrolment, step, StepProgress.Status.SUBMITTED, text=text, feedback="", reviewed_by=None
+    )
+    if file is not None:
+        progress.file.save(file.name or "submission", file, save=True)
+    return progress
+
+
+@transaction.atomic
+def submission_review(
+    *, progress: StepProgress, accept: bool, feedback: str = "", by: User
+) -> StepProgress:
+    """Accept an activity (which may complete the path) or return it with feedback."""
+    path = progress.enrolment.path
+    if not (
+        can(by, "submission.review_any")
+        or selectors.may_facilitate(by, path, progress.enrolment.cohort)
+    ):
+        raise PermissionDenied(_("Only the path's facilitators review its activities."))
+    if progress.status != StepProgress.Status.SUBMITTED:
+        raise _invalid(_("This activity is not waiting for review."))
+    feedback = feedback.strip()
+    if not accept and not feedback:
+        raise _invalid(
+            _("Say what to improve when you return an activity."),
+            [{"field": "feedback", "message": _("Write feedback for the learner.")}],
+        )
+    progress.status = StepProgress.Status.DONE if accept else StepProgress.Status.RETURNED
+    progress.feedback = feedback[:2000]
+    progress.reviewed_by = by
+    progress.save(update_fields=["status", "feedback", "reviewed_by", "updated_at"])
+    completion_check(enrolment=progress.enrolment)
+    return progress
+
+
+@transaction.atomic
+def quiz_submit(
+    *, enrolment: Enrolment, step: Step, user: User, answers: dict[int, int | None]
+) -> StepProgress:
+    """Score a quiz; it is passed at the path's pass mark (retries allowed until passed)."""
+    _own(enrolment, user)
+    if step.path_id != enrolment.path_id or step.kind != Step.Kind.QUIZ:
+        raise NotFound(_("This step is not a quiz of the path."))
+    questions = step.questions
+    unanswered = [number for number in range(len(questions)) if answers.get(number) is None]
+    if unanswered:
+        raise _invalid(
+            _("Answer every question."),
+            [{"field": f"q{number}", "message": _("Choose an answer.")} for number in unanswered],
+        )
+    existing = StepProgress.objects.filter(enrolment=enrolment, step=step).first()
+    if existing is not None and existing.status == StepProgress.Status.DONE:
+        return existing
+    right = sum(
+        1 for number, question in enumerate(questions) if answers[number] == question["answer"]
+    )
+    score = round(100 * right / len(questions))
+    passed = score >= enrolment.path.pass_percent
+    if enrolment.path.completion == Path.Completion.ALL_STEPS:
+        passed = True  # the quiz counts as done; only quiz-score paths need the pass mark
+    status = StepProgress.Status.DONE if passed else StepProgress.Status.FAILED
+    progress = _save_progress(enrolment, step, status, score=score)
+    completion_check(enrolment=enrolment)
+    return progress
+
+
+# --- Completion and credentials ------------------------------------------------------------------
+@transaction.atomic
+def completion_check(*, enrolment: Enrolment) -> Credential | None:
+    """Complete the enrolment and issue its credential when every step is done.
+
+    Runs again harmlessly: the enrolment row is locked, and a completed one returns the
+    credential it already has.
+    """
+    enrolment = (
+        Enrolment.objects.select_for_update().select_related("path", "learner").get(pk=enrolment.pk)
+    )
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return Credential.objects.filter(enrolment=enrolment).first()
+    steps = set(enrolment.path.steps.values_list("pk", flat=True))
+    done = set(
+        StepProgress.objects.filter(
+            enrolment=enrolment, status=StepProgress.Status.DONE
+        ).values_list("step_id", flat=True)
+    )
+    if not steps or not steps <= done:
+        return None
+    now = timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=Enrolment.Status.COMPLETED, completed_at=now
+    )
+    enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
+    return credential_issue(enrolment=enrolment)
+
+
+def _next_status_index() -> int:
+    last = Credential.objects.aggregate(last=Max("status_index"))["last"]
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def credential_issue(*, enrolment: Enrolment) -> Credential:
+    """Sign and store the credential of a completed enrolment (once: a second call returns it)."""
+    existing = Credential.objects.filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing
+    if enrolment.status != Enrolment.Status.COMPLETED:
+        raise _invalid(_("The path is not completed yet."))
+    achievement = selectors.achievement_of(enrolment.path)
+    key = keys.current_key()
+    issued_at = timezone.now().replace(microsecond=0)
+    stamp = issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for _attempt in range(5):
+        credential = Credential(enrolment=enrolment, key=key.multibase, issued_at=issued_at)
+        credential.status_index = _next_status_index()
+        unsigned = documents.open_badge(
+            public_id=str(credential.public_id),
+            achievement=achievement,
+            learner_name=enrolment.learner.name,
+            email=enrolment.learner.email,
+            salt=secrets.token_hex(8),
+            valid_from=stamp,
+            status_index=credential.status_index,
+            list_size=status_list.LIST_SIZE,
+        )
+        signed = signing.sign(
+            unsigned,
+            private_key=key.private_key,
+            verification_method=key.verification_method,
+            created=stamp,
+        )
+        credential.document = json.dumps(signed, ensure_ascii=False, indent=2)
+        try:
+            with transaction.atomic():
+                credential.save()
+        except IntegrityError:
+            found = Credential.objects.filter(enrolment=enrolment).first()
+            if found is not None:
+                return found  # issued by a concurrent request
+            continue  # the status index was taken meanwhile: take the next one
+        return credential
+    raise ApplicationError(
+        _("The credential could not be issued just now; try again."), code="busy", status=503
+    )
+
+
+@transaction.atomic
+def credential_revoke(*, credential: Credential, reason: str, by: User) -> Credential:
+    """Revoke a credential: its bit in the status list is set from now on."""
+    if not can(by, "credential.revoke"):
+        raise PermissionDenied(_("Only administrators revoke credentials."))
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 500:
+        raise _invalid(
+            _("Say why the credential is revoked (500 characters at most)."),
+            [{"field": "reason", "message": _("Give the reason.")}],
+        )
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.revocation_reason = reason
+        credential.revoked_by = by
+        credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+    return credential
+
+
+def issuer_key_rotate(*, by: User | None) -> keys.IssuerKey:
+    """Make a new signing key current (``by=None``: the console command)."""
+    if by is not None and not can(by, "issuer_key.rotate"):
+        raise PermissionDenied(_("Only administrators rotate the signing key."))
+    return keys.rotate()
