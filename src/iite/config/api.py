@@ -16,6 +16,7 @@ from iite.accounts.api_auth import SessionAuth, TokenAuth
 from iite.assessments.api import router as assessments_router
 from iite.core.errors import ApplicationError, error_body
 from iite.countries.api import router as countries_router
+from iite.learning.api import credentials_router
 from iite.learning.api import router as learning_router
 from iite.library.api import router as library_router
 from iite.reference.api import router as reference_router
@@ -39,6 +40,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/assessments/", assessments_router)
 api.add_router("/library/", library_router)
 api.add_router("/learning/", learning_router)
+api.add_router("/credentials/", credentials_router)
 api.add_router("/countries/", countries_router)
 
 

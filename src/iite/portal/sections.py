@@ -30,12 +30,14 @@ SECTIONS: tuple[Section, ...] = (
         _("Country profiles"),
         _("SDG 4 ICT indicators and the ICT-in-education policy self-assessment."),
         (1,),
+        "countries:index",
     ),
     Section(
         "library",
         _("Knowledge hub"),
         _("Publications, policy documents, case studies and open educational resources."),
         (2, 4, 5),
+        "library:search",
     ),
     Section(
         "assessments",
@@ -49,6 +51,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Learning paths and badges"),
         _("Courses aligned to the ICT Competency Framework for Teachers, with verifiable badges."),
         (1, 3),
+        "learning:index",
     ),
     Section(
         "accessibility",
