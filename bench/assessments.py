@@ -304,6 +304,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("IITE_VAR_DIR", tmp)
         os.environ["IITE_ENV"] = "test"
+        # Its own throwaway database on PostgreSQL, never the test suite's.
+        os.environ.setdefault("TEST_DATABASE_NAME", "iite_bench_assessments")
         os.environ["DJANGO_SETTINGS_MODULE"] = "iite.config.settings"
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
