@@ -1,8 +1,8 @@
 """Benchmark: assessment reports over many generated responses, against the same sums in SQL.
 
-Generates N submitted responses of the teacher instrument (ICT CFT, 36 items each, scored by the
-real scoring function) across 100 countries and 10,000 schools (one campaign per school), with
-their answers, then times in one run:
+Generates N submitted responses of the teacher instrument (ICT CFT, 36 items each) across 100
+countries and 10,000 schools (one campaign per school), with their answers, then times in one
+run:
 
 - a school report (``group_summary`` of one school's campaign), mean of the 5 largest schools
   and of 5 schools of median size;
@@ -15,8 +15,15 @@ their answers, then times in one run:
     .venv/bin/python bench/assessments.py --responses 100000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iite .venv/bin/python bench/assessments.py
 
-It builds a throwaway test database (SQLite in a temporary file, or test_<name> on PostgreSQL)
-and drops it afterwards.
+Each response's answers are one of 20,000 answer sets drawn at random and scored by the real
+scoring function (scoring every one of a million responses would take most of the generation
+time and change nothing in the tables' shape). School sizes follow a log-normal distribution:
+100 responses per school on average, a few schools of a thousand and more.
+
+It builds a throwaway database (SQLite in a temporary file, or iite_bench_assessments on
+PostgreSQL) and drops it afterwards. Generating a million responses takes a while, so
+``--keep`` leaves the database in place (SQLite: ``--sqlite-file PATH``) and a later run with
+the same options times the reports on it again without generating.
 """
 
 from __future__ import annotations
@@ -29,13 +36,13 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 SCHOOLS = 10_000
 COUNTRIES = 100
 BATCH = 20_000
+POOL = 20_000  # distinct scored answer sets
 
 
 def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
@@ -71,7 +78,8 @@ def insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) ->
             cursor.cursor.executemany(statement, rows)
 
 
-def generate(responses: int, seed: int) -> dict[str, Any]:
+def generate(responses: int, seed: int) -> float:
+    """Fill the database; return the seconds it took."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -82,6 +90,7 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
     from iite.reference.models import Country
     from iite.reference.services import reference_load
 
+    started = time.perf_counter()
     rng = random.Random(seed)
     reference_load()
     services.instruments_load_packaged()
@@ -108,12 +117,29 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
             )
             for n, school in enumerate(schools)
         )
-    # Schools differ in size: a few large ones, many small ones.
-    weights = [rng.paretovariate(1.5) for _ in campaigns]
+    # The answer sets: how far a teacher's practice goes overall, and item by item around it.
+    pool = []
+    for _ in range(POOL):
+        habit = rng.random()
+        values = {code: min(3, max(0, round(habit * 3 + rng.gauss(0, 0.8)))) for code in items}
+        outcome = score(definition, values)
+        pool.append(
+            (
+                [(items[code], value) for code, value in values.items()],
+                json.dumps(dict(outcome.scores)),
+                json.dumps(dict(outcome.levels)),
+                json.dumps(dict(outcome.rollup)),
+                [
+                    (target, float(value), outcome.levels[target])
+                    for target, value in outcome.scores.items()
+                ],
+            )
+        )
+    # Schools differ in size: log-normal, a hundred responses on average, a few of a thousand.
+    weights = [rng.lognormvariate(0, 1.0) for _ in campaigns]
     chosen = rng.choices(range(len(campaigns)), weights=weights, k=responses)
     postgres = connection.vendor == "postgresql"
     moment: Any = now if postgres else now.replace(tzinfo=None)  # SQLite keeps naive UTC
-    started = time.perf_counter()
     answer_id = 0
     score_id = 0
     for first in range(0, responses, BATCH):
@@ -121,11 +147,13 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
         response_rows, result_rows, answer_rows, score_rows = [], [], [], []
         for offset, index in enumerate(batch):
             response_id = first + offset + 1
+            campaign_id = campaigns[index].pk
+            country_id = countries[index % COUNTRIES].pk
             key = uuid.uuid4()
             response_rows.append(
                 (
                     response_id,
-                    campaigns[index].pk,
+                    campaign_id,
                     instrument.pk,
                     "teacher",
                     "submitted",
@@ -135,38 +163,27 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
                     moment,
                 )
             )
-            habit = rng.random()  # how far this teacher's practice goes, overall
-            values = {code: min(3, max(0, round(habit * 3 + rng.gauss(0, 0.8)))) for code in items}
-            outcome = score(definition, values)
-            result_rows.append(
-                (
-                    response_id,
-                    response_id,
-                    json.dumps(dict(outcome.scores)),
-                    json.dumps(dict(outcome.levels)),
-                    json.dumps(dict(outcome.rollup)),
-                    moment,
-                )
-            )
-            for target, value in outcome.scores.items():
+            answers, scores, levels, rollup, targets = pool[rng.randrange(POOL)]
+            result_rows.append((response_id, response_id, scores, levels, rollup, moment))
+            for target, value, level in targets:
                 score_id += 1
                 score_rows.append(
                     (
                         score_id,
                         response_id,
-                        campaigns[index].pk,
+                        campaign_id,
                         instrument.pk,
                         "teacher",
                         target,
-                        float(value),
-                        outcome.levels[target],
-                        countries[index % COUNTRIES].pk,
+                        value,
+                        level,
+                        country_id,
                         True,
                     )
                 )
-            for code, value in values.items():
+            for item_id, value in answers:
                 answer_id += 1
-                answer_rows.append((answer_id, response_id, items[code], value, False, ""))
+                answer_rows.append((answer_id, response_id, item_id, value, False, ""))
         with transaction.atomic():
             insert(
                 "assessments_response",
@@ -209,8 +226,8 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
                 ),
                 score_rows,
             )
-    if postgres:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if postgres:
             tables = (
                 "assessments_response",
                 "assessments_result",
@@ -222,30 +239,43 @@ def generate(responses: int, seed: int) -> dict[str, Any]:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT MAX(id) FROM {table}))"
                 )
-            cursor.execute("ANALYZE")
-    generation = time.perf_counter() - started
-    by_country: dict[int, int] = {}
-    for index in chosen:
-        country = countries[index % COUNTRIES].pk
-        by_country[country] = by_country.get(country, 0) + 1
-    biggest_country = max(by_country, key=lambda key: by_country[key])
-    # School reports are timed on the five largest schools and on five schools of median size.
-    sizes = Counter(chosen)
-    ranked = sizes.most_common()
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def picks() -> dict[str, Any]:
+    """What to time, read from the database (generated now or kept from an earlier run): the
+    five largest schools, five of median size, and the country with most responses."""
+    from django.db import connection
+
+    from iite.assessments.models import Campaign
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT campaign_id, COUNT(*) FROM assessments_response "
+            "WHERE status = 'submitted' GROUP BY campaign_id ORDER BY COUNT(*) DESC, campaign_id"
+        )
+        ranked = cursor.fetchall()
+        cursor.execute(
+            "SELECT o.country_id, COUNT(*) FROM assessments_response p "
+            "JOIN assessments_campaign c ON c.id = p.campaign_id "
+            "JOIN accounts_organisation o ON o.id = c.organisation_id "
+            "WHERE p.status = 'submitted' "
+            "GROUP BY o.country_id ORDER BY COUNT(*) DESC, o.country_id"
+        )
+        country, country_responses = cursor.fetchone()
     middle = len(ranked) // 2
-    largest = [index for index, _count in ranked[:5]]
-    typical = [index for index, _count in ranked[middle : middle + 5]]
+    by_id = Campaign.objects.select_related("instrument").in_bulk(
+        [pk for pk, _count in ranked[:5] + ranked[middle : middle + 5]]
+    )
     return {
-        "instrument": instrument,
-        "campaigns": campaigns,
-        "country": biggest_country,
-        "country_responses": by_country[biggest_country],
-        "generation": generation,
-        "school_indexes": largest,
-        "school_sizes": [sizes[index] for index in largest],
-        "typical_indexes": typical,
-        "typical_sizes": [sizes[index] for index in typical],
-        "items": items,
+        "responses": sum(count for _pk, count in ranked),
+        "country": country,
+        "country_responses": country_responses,
+        "schools": [by_id[pk] for pk, _count in ranked[:5]],
+        "school_sizes": [count for _pk, count in ranked[:5]],
+        "typical": [by_id[pk] for pk, _count in ranked[middle : middle + 5]],
+        "typical_sizes": [count for _pk, count in ranked[middle : middle + 5]],
     }
 
 
@@ -302,6 +332,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the database in place, and reuse one an earlier run with --keep left",
+    )
+    parser.add_argument("--sqlite-file", help="the SQLite database file (default: a temporary one)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,31 +347,56 @@ def main() -> None:
         os.environ.setdefault("TEST_DATABASE_NAME", "iite_bench_assessments")
         os.environ["DJANGO_SETTINGS_MODULE"] = "iite.config.settings"
         if not os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+            sqlite_file = os.path.abspath(args.sqlite_file or f"{tmp}/bench.sqlite3")
+            os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
         import django
 
         django.setup()
         from django.core.management import call_command
         from django.db import connection
 
-        from iite.assessments.models import Campaign
+        from iite.assessments.models import Campaign, Response
         from iite.assessments.open_data import open_data
-        from iite.assessments.selectors import group_summary
+        from iite.assessments.summaries import group_summary
 
-        throwaway = connection.vendor == "postgresql"
-        if throwaway:
-            connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        else:  # the SQLite file in the temporary folder is throwaway already
+        postgres = connection.vendor == "postgresql"
+        bench_name = os.environ["TEST_DATABASE_NAME"]
+        kept = False
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name])
+                kept = args.keep and cursor.fetchone() is not None
+            if kept:
+                connection.close()
+                connection.settings_dict["NAME"] = bench_name
+            else:
+                connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        else:  # a file in the temporary folder, or the one asked for
+            kept = args.keep and _migrated() and Response.objects.exists()
             call_command("migrate", verbosity=0)
         try:
-            data = generate(args.responses, args.seed)
-            campaigns = data["campaigns"]
-            schools = [campaigns[n] for n in data["school_indexes"]]
+            if kept:
+                generation = None
+                found = Response.objects.count()
+                if found != args.responses:
+                    raise SystemExit(
+                        f"The kept database holds {found:,} responses, not {args.responses:,}: "
+                        "run with the same --responses, or without --keep to start afresh."
+                    )
+            else:
+                if not postgres:  # a bulk load: the database is throwaway until it is complete
+                    with connection.cursor() as cursor:
+                        cursor.execute("PRAGMA synchronous=OFF")
+                        cursor.execute("PRAGMA cache_size=-4000000")  # 4 GB
+                generation = generate(args.responses, args.seed)
+                connection.close()  # back to the project's own connection settings
+            data = picks()
+            schools = data["schools"]
             school_time, _ = timed(lambda: [group_summary(c) for c in schools])
             school_time /= len(schools)
             school_sql, _ = timed(lambda: [direct_sql("= %s", [c.pk]) for c in schools])
             school_sql /= len(schools)
-            typical = [campaigns[n] for n in data["typical_indexes"]]
+            typical = data["typical"]
             typical_time, _ = timed(lambda: [group_summary(c) for c in typical])
             typical_time /= len(typical)
             typical_sql, _ = timed(lambda: [direct_sql("= %s", [c.pk]) for c in typical])
@@ -350,12 +411,15 @@ def main() -> None:
             open_time, published = timed(lambda: open_data(instrument="ict-cft-teacher"))
             open_sql, _ = timed(direct_open_data_sql)
         finally:
-            if throwaway:
+            if postgres and not args.keep:
                 connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
-    sizes = ", ".join(str(size) for size in data["school_sizes"])
-    print(f"database: {connection.vendor}; {args.responses:,} responses x 36 answers")
-    print(f"  generated in {data['generation']:.0f} s")
+    print(f"database: {connection.vendor}; {data['responses']:,} responses x 36 answers")
+    if generation is None:
+        print("  generated in an earlier run (--keep)")
+    else:
+        print(f"  generated in {generation:.0f} s")
+    sizes = ", ".join(f"{size:,}" for size in data["school_sizes"])
     print(
         f"  school report   {school_time * 1000:8.1f} ms   direct SQL {school_sql * 1000:8.1f} ms"
         f"   ratio {school_time / school_sql:5.2f}   (schools of {sizes} responses)"
@@ -374,6 +438,12 @@ def main() -> None:
         f"   ratio {open_time / open_sql:5.2f}   ({len(published.rows)} rows published, "
         f"{published.withheld_rows} withheld)"
     )
+
+
+def _migrated() -> bool:
+    from django.db import connection
+
+    return "assessments_response" in connection.introspection.table_names()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,18 @@ import pytest
 from iite.testing.browser import CHROMIUM_ARGS, chromium_path
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language. A request of an earlier test in another
+    language leaves that language active in the thread (the locale middleware activates it and
+    nothing resets it), so a message checked in English would otherwise depend on test order."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One real headless Chromium for the whole run (Debian's package, driven by Playwright)."""

@@ -25,7 +25,7 @@ from ninja.params.functions import Header, Query
 from iite.accounts import selectors as accounts_selectors
 from iite.accounts.api_auth import SessionAuth, TokenAuth
 from iite.accounts.models import User
-from iite.assessments import answering, open_data, own_questions, selectors, services
+from iite.assessments import answering, open_data, own_questions, selectors, services, summaries
 from iite.assessments.definition import TEXT_MAX_LENGTH, Definition
 from iite.assessments.definition import Item as ItemDefinition
 from iite.assessments.models import (
@@ -484,15 +484,15 @@ def campaign_report(request: HttpRequest, join_code: str) -> Any:
         user, action, country=campaign.country, organisation=campaign.organisation
     ):
         raise PermissionDenied(_("You may not do this."))
-    summary = selectors.group_summary(campaign)
-    parts = selectors.summary_as_data(summary)["parts"] if summary is not None else []
-    groups = [part["group"] for part in parts if part["group"] != selectors.ALL]
+    summary = summaries.group_summary(campaign)
+    parts = summaries.summary_as_data(summary)["parts"] if summary is not None else []
+    groups = [part["group"] for part in parts if part["group"] != summaries.ALL]
     withheld = {part["group"]: part["withheld"] for part in parts if part["withheld"]}
     own = own_questions.own_figures(campaign, groups, withheld) if parts else []
     return {
         "join_code": campaign.join_code,
         "instrument": _instrument_ref(campaign.instrument),
-        "min_respondents": selectors.MIN_GROUP,
+        "min_respondents": summaries.MIN_GROUP,
         "parts": parts,
         "own_questions": [
             {
@@ -754,7 +754,7 @@ def open_data_get(
         "licence": open_data.LICENCE,
         "licence_url": open_data.LICENCE_URL,
         "attribution": open_data.ATTRIBUTION,
-        "min_respondents": selectors.MIN_GROUP,
+        "min_respondents": summaries.MIN_GROUP,
         "note": data.note,
         "withheld_rows": data.withheld_rows,
         "rows": [row.__dict__ for row in data.rows],

@@ -1,6 +1,6 @@
 """Reads for the pages of the people who run campaigns: their campaigns, group reports, plans.
 
-Every figure comes from ``selectors.group_summary``, which withholds anything computed from fewer
+Every figure comes from ``summaries.group_summary``, which withholds anything computed from fewer
 than ``MIN_GROUP`` respondents; this module only labels, converts to percentages and lays out what
 it returns, and carries the reason wherever a figure is withheld. Who may see what is decided by
 ``permissions.can`` alone.
@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from iite.accounts.models import Organisation, User
 from iite.accounts.selectors import role_assignments_of
-from iite.assessments import selectors
+from iite.assessments import selectors, summaries
 from iite.assessments.definition import Definition
 from iite.assessments.definition import Item as ItemDefinition
 from iite.assessments.models import ActionPlan, Campaign, Response
 from iite.assessments.permissions import OPEN_ACTIONS, REPORT_ACTIONS, can
 from iite.assessments.reports import IndividualReport
-from iite.assessments.selectors import ALL, MIN_GROUP, Figure, GroupSummary
+from iite.assessments.summaries import ALL, MIN_GROUP, Figure, GroupSummary
 from iite.core.translation import pick
 from iite.reference.models import Competency, Country
 
@@ -472,7 +472,7 @@ def _changes(
 def group_report(campaign: Campaign, *, with_previous: bool = True) -> GroupReport:
     """The report of a campaign: per area and item, for everyone and per respondent group."""
     definition = selectors.definition_of(campaign.instrument)
-    summary = selectors.group_summary(campaign)
+    summary = summaries.group_summary(campaign)
     groups = [group for group in definition.group_codes if group in campaign.groups]
     names = group_names(definition)
     targets = target_names(definition)
@@ -514,7 +514,7 @@ def group_report(campaign: Campaign, *, with_previous: bool = True) -> GroupRepo
         if rows:
             sections.append(ItemSection(section.code, pick(section.names), rows))
     previous = previous_campaign(campaign) if with_previous else None
-    before = selectors.group_summary(previous, by_group=False) if previous else None
+    before = summaries.group_summary(previous, by_group=False) if previous else None
     return GroupReport(
         campaign=campaign,
         instrument_name=pick(definition.names),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from iite.assessments.models import Instrument, TargetScore
-from iite.assessments.selectors import MIN_GROUP
+from iite.assessments.summaries import MIN_GROUP
 from iite.reference.models import Country
 
 LICENCE = "CC-BY-4.0"

@@ -4,7 +4,7 @@ its line on the review page, and their figures in the group report.
 A school coordinator may add up to ``MAX_OWN_QUESTIONS`` questions of their own to an
 organisation campaign, in one language, on the instrument's agreement scale. They are never
 required and never scored into areas. Their figures follow the same minimum-of-five rule as every
-other figure of the group report (``selectors._withheld_groups``).
+other figure of the group report (``summaries._withheld_groups``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from iite.assessments.definition import Definition, Scale, Section
 from iite.assessments.definition import Item as ItemDefinition
 from iite.assessments.group_reports import Column, Row, _item_cell
 from iite.assessments.models import Campaign, OwnAnswer, OwnQuestion, Response
-from iite.assessments.selectors import ALL, MIN_GROUP, Figure, _too_few, _withheld_groups
+from iite.assessments.summaries import ALL, MIN_GROUP, Figure, _too_few, _withheld_groups
 from iite.core.translation import pick
 
 OWN_SECTION = "own"  # the code of the extra page, after the instrument's own sections

@@ -1,21 +1,14 @@
-"""Reads of the assessment engine: definitions, campaigns, results and group summaries.
+"""Reads of the assessment engine: definitions, campaigns, results, and lists for the API.
 
-Group summaries never return a figure computed from fewer than ``MIN_GROUP`` respondents: the
-figure is replaced by the reason it is withheld. Within a summary by respondent group, a second
-group is withheld as well when otherwise the small one could be worked out from the total minus
-the others.
+Group summaries, the figures of every group report, are in ``summaries``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import translation
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from iite.accounts.models import RoleAssignment, User
@@ -29,17 +22,12 @@ from iite.assessments.models import (
     Answer,
     Campaign,
     Instrument,
-    Item,
     Response,
     Result,
-    TargetScore,
 )
 from iite.assessments.permissions import OPEN_ACTIONS, TABLE
-from iite.core.errors import ApplicationError, NotFound
+from iite.core.errors import NotFound
 from iite.reference.models import Competency, Framework
-
-MIN_GROUP = 5
-ALL = ""  # the part of a summary holding every respondent group together
 
 
 # --- Instruments ---------------------------------------------------------------------------------
@@ -73,12 +61,6 @@ def framework_map(code: str, version: str) -> FrameworkMap | None:
 def _definition(instrument_id: int, file_sha256: str) -> Definition:
     data = Instrument.objects.values_list("definition", flat=True).get(pk=instrument_id)
     return definition_from_data(data)
-
-
-def _scored_items(instrument_id: int) -> dict[int, str]:
-    """Item id to code for an instrument version's scored items."""
-    items = Item.objects.filter(instrument_id=instrument_id, scale_kind__in=_SCORED)
-    return dict(items.values_list("pk", "code"))
 
 
 def definition_of(instrument: Instrument) -> Definition:
@@ -191,315 +173,6 @@ def competencies_to_develop(result: Result, limit: int = 3) -> list[ToDevelop]:
         aim = level_codes[index + 1] if index + 1 < len(level_codes) else None
         chosen.append(ToDevelop(code=code, score=value, level=level, aim=aim))
     return chosen
-
-
-# --- Group summaries -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Figure:
-    """Aggregate figures of one target or item, or the reason they are withheld."""
-
-    n: int | None = None
-    mean: float | None = None
-    distribution: Mapping[str, int] | None = None
-    withheld: str = ""
-
-
-@dataclass(frozen=True)
-class Part:
-    """The figures of one respondent group (or of all together, ``group == ALL``)."""
-
-    group: str
-    respondents: int | None
-    withheld: str
-    targets: Mapping[str, Figure]
-    items: Mapping[str, Figure]
-
-
-@dataclass(frozen=True)
-class GroupSummary:
-    """A group summary of one instrument version: all respondents first, then each group."""
-
-    instrument: Instrument
-    parts: tuple[Part, ...]
-
-    def part(self, group: str = ALL) -> Part | None:
-        return next((part for part in self.parts if part.group == group), None)
-
-
-def _too_few() -> str:
-    return _too_few_in(translation.get_language())
-
-
-@lru_cache(maxsize=16)
-def _too_few_in(language: str | None) -> str:  # a report asks for it once per figure
-    return _("Withheld: fewer than %(min)d respondents, so no one's answers can be told apart.") % {
-        "min": MIN_GROUP
-    }
-
-
-def _complementary() -> str:
-    return _complementary_in(translation.get_language())
-
-
-@lru_cache(maxsize=16)
-def _complementary_in(language: str | None) -> str:
-    return _(
-        "Withheld: with the other figures shown, it would reveal a group of fewer than "
-        "%(min)d respondents."
-    ) % {"min": MIN_GROUP}
-
-
-def _withheld_groups(counts: Mapping[str, int]) -> dict[str, str]:
-    """Which groups to withhold, and why, so that no group below the minimum can be derived.
-
-    Small groups are withheld; then, while the withheld groups together are fewer than the
-    minimum (the total minus the shown groups would reveal them), the smallest shown one too.
-    """
-    reasons = {group: _too_few() for group, n in counts.items() if 0 <= n < MIN_GROUP}
-    while True:
-        hidden = sum(counts[group] for group in reasons)
-        if hidden == 0 or hidden >= MIN_GROUP:
-            break
-        shown = sorted((n, group) for group, n in counts.items() if group not in reasons)
-        if not shown:
-            break
-        reasons[shown[0][1]] = _complementary()
-    return reasons
-
-
-# What a group summary is of: one campaign, several (e.g. every school of a country), or any
-# set of responses.
-Source = Campaign | QuerySet[Campaign] | QuerySet[Response]
-
-
-def _by_campaign(source: Source) -> dict[str, Any] | None:
-    """The lookup that selects the source's rows by campaign, or None for a set of responses."""
-    if isinstance(source, Campaign):
-        return {"campaign": source}
-    if source.model is Campaign:
-        return {"campaign__in": source.values("pk")}
-    return None
-
-
-def _responses(source: Source) -> QuerySet[Response]:
-    lookup = _by_campaign(source)
-    queryset: QuerySet[Response] = (
-        Response.objects.filter(**lookup) if lookup is not None else source  # type: ignore[assignment]
-    )
-    return queryset.filter(status=Response.Status.SUBMITTED)
-
-
-def group_summary(source: Source, *, by_group: bool = True) -> GroupSummary | None:
-    """Per target and per item: respondents, mean and distribution, for all and per group.
-
-    ``None`` when there are no submitted responses. Responses of different instrument versions
-    are never summarised together (``ApplicationError``).
-    """
-    responses = _responses(source)
-    if isinstance(source, Campaign):
-        instrument = source.instrument  # a campaign runs one instrument version
-    else:
-        versions = source if source.model is Campaign else responses
-        instrument_ids = list(
-            versions.order_by().values_list("instrument_id", flat=True).distinct()[:2]
-        )
-        if not instrument_ids:
-            return None
-        if len(instrument_ids) > 1:
-            raise ApplicationError(
-                _(
-                    "Responses to different versions of an instrument cannot be summarised "
-                    "together."
-                ),
-                code="versions_mixed",
-            )
-        instrument = Instrument.objects.get(pk=instrument_ids[0])
-    totals = dict(
-        responses.values("group").annotate(total=Count("pk")).values_list("group", "total")
-    )
-    if not totals:
-        return None
-    definition = definition_of(instrument)
-    groups = list(definition.group_codes) if by_group else []
-    if sum(totals.values()) < MIN_GROUP:
-        return _all_withheld(instrument, definition, groups)
-    aggregates = _target_aggregates(source, totals)
-
-    # Respondents, and target scores and levels, per group: counted by the database.
-    respondents: dict[str, int] = defaultdict(int)
-    target_sums: dict[tuple[str, str], tuple[int, float]] = {}
-    target_levels: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for group, total, sums, levels in aggregates:
-        for key in (ALL, group):
-            respondents[key] += total
-            for target, (n, mean) in sums.items():
-                before_n, before_sum = target_sums.get((key, target), (0, 0.0))
-                target_sums[(key, target)] = (before_n + n, before_sum + mean * n)
-            for (target, level), count in levels.items():
-                target_levels[(key, target)][level] += count
-
-    # Item distributions, counted by the database.
-    item_counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    item_codes = _scored_items(instrument.pk)
-    lookup = _by_campaign(source)
-    answers = (
-        Answer.objects.filter(
-            **{f"response__{key}": value for key, value in lookup.items()},
-            response__status=Response.Status.SUBMITTED,
-        )
-        if lookup is not None
-        else Answer.objects.filter(response__in=responses.values("pk"))
-    )
-    rows = (
-        answers.values_list("response__group", "item_id", "value", "not_applicable")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
-    for group, item_id, value, not_applicable, count in rows:
-        item_code = item_codes.get(item_id)
-        if item_code is None:
-            continue  # a text item: no distribution
-        bucket = "not_applicable" if not_applicable else str(value)
-        if value is None and not not_applicable:
-            continue
-        for key in (ALL, group):
-            item_counts[(key, item_code)][bucket] += count
-
-    def target_figure(key: str, target: str) -> Figure:
-        n, total = target_sums.get((key, target), (0, 0.0))
-        return Figure(
-            n=n,
-            mean=round(total / n, 6) if n else None,
-            distribution=dict(target_levels.get((key, target), {})),
-        )
-
-    def item_figure(key: str, code: str) -> Figure:
-        counts = item_counts.get((key, code), {})
-        values = {bucket: n for bucket, n in counts.items() if bucket != "not_applicable"}
-        n = sum(values.values())
-        total = sum(int(bucket) * number for bucket, number in values.items())
-        return Figure(n=n, mean=round(total / n, 6) if n else None, distribution=dict(counts))
-
-    keys = [ALL, *groups]
-    scored_items = [item.code for item in definition.items if item.scored]
-
-    def guarded(figures: Mapping[str, Figure], n_of: Mapping[str, int]) -> dict[str, Figure]:
-        """Withhold figures: the whole summary's by the plain minimum, groups' complementarily."""
-        reasons: dict[str, str] = {}
-        if n_of[ALL] < MIN_GROUP:
-            reasons[ALL] = _too_few()
-        reasons.update(_withheld_groups({key: n_of[key] for key in groups}))
-        return {
-            key: Figure(withheld=reasons[key]) if key in reasons else figure
-            for key, figure in figures.items()
-        }
-
-    respondent_reasons: dict[str, str] = {}
-    if respondents[ALL] < MIN_GROUP:
-        respondent_reasons[ALL] = _too_few()
-    respondent_reasons.update(_withheld_groups({key: respondents[key] for key in groups}))
-
-    targets_by_key: dict[str, dict[str, Figure]] = {key: {} for key in keys}
-    for target in definition.targets:
-        figures = {key: target_figure(key, target) for key in keys}
-        counted = {key: figures[key].n or 0 for key in keys}
-        for key, figure in guarded(figures, counted).items():
-            targets_by_key[key][target] = figure
-    items_by_key: dict[str, dict[str, Figure]] = {key: {} for key in keys}
-    for code in scored_items:
-        figures = {key: item_figure(key, code) for key in keys}
-        counted = {key: figures[key].n or 0 for key in keys}
-        for key, figure in guarded(figures, counted).items():
-            items_by_key[key][code] = figure
-
-    parts = []
-    for key in keys:
-        reason = respondent_reasons.get(key, "")
-        if reason:
-            # Nothing at all about a withheld group, not even how many answered.
-            targets = {target: Figure(withheld=reason) for target in targets_by_key[key]}
-            items = {code: Figure(withheld=reason) for code in items_by_key[key]}
-            parts.append(Part(key, None, reason, targets, items))
-        else:
-            parts.append(Part(key, respondents[key], "", targets_by_key[key], items_by_key[key]))
-    return GroupSummary(instrument=instrument, parts=tuple(parts))
-
-
-_SCORED = ("agreement", "statements", "yes-no")
-
-
-def _all_withheld(
-    instrument: Instrument, definition: Definition, groups: list[str]
-) -> GroupSummary:
-    """The summary of fewer than ``MIN_GROUP`` respondents: every figure withheld, and why."""
-    reason = _too_few()
-    scored_items = [item.code for item in definition.items if item.scored]
-    parts = tuple(
-        Part(
-            key,
-            None,
-            reason,
-            {target: Figure(withheld=reason) for target in definition.targets},
-            {code: Figure(withheld=reason) for code in scored_items},
-        )
-        for key in [ALL, *groups]
-    )
-    return GroupSummary(instrument=instrument, parts=parts)
-
-
-def _target_aggregates(
-    source: Source, totals: Mapping[str, int]
-) -> list[tuple[str, int, dict[str, tuple[int, float]], dict[tuple[str, str], int]]]:
-    """Per respondent group: respondents, and per target how many scored it, their mean and levels.
-
-    One grouped query over the narrow ``TargetScore`` table (by its covering index when the
-    source is campaigns), so a report never reads the results' JSON. ``totals`` are the
-    respondents per group.
-    """
-    lookup = _by_campaign(source)
-    scores = (
-        TargetScore.objects.filter(**lookup)
-        if lookup is not None
-        else TargetScore.objects.filter(response__in=_responses(source).values("pk"))
-    )
-    sums: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)
-    counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-    rows = (
-        scores.values("group", "target", "level")
-        .annotate(n=Count("*"), total=Sum("score"))
-        .values_list("group", "target", "level", "n", "total")
-        .order_by()
-    )
-    for group, target, level, n, total in rows:
-        before_n, before_total = sums[group].get(target, (0, 0.0))
-        sums[group][target] = (before_n + n, before_total + float(total))
-        counts[group][(target, level)] = n
-    return [
-        (
-            group,
-            total,
-            {target: (n, summed / n) for target, (n, summed) in sums[group].items()},
-            counts[group],
-        )
-        for group, total in sorted(totals.items())
-    ]
-
-
-def summary_as_data(summary: GroupSummary) -> dict[str, Any]:
-    """A summary as plain data (for later reports, CSV and the API)."""
-    return {
-        "instrument": {"code": summary.instrument.code, "version": summary.instrument.version},
-        "parts": [
-            {
-                "group": part.group,
-                "respondents": part.respondents,
-                "withheld": part.withheld,
-                "targets": {code: figure.__dict__ for code, figure in part.targets.items()},
-                "items": {code: figure.__dict__ for code, figure in part.items.items()},
-            }
-            for part in summary.parts
-        ],
-    }
 
 
 # --- Lists for the API ---------------------------------------------------------------------------

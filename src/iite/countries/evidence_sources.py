@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from iite.assessments import selectors as assessment_selectors
+from iite.assessments import summaries as assessment_summaries
 from iite.assessments.models import Response
 from iite.library import selectors as library_selectors
 from iite.reference import selectors as reference_selectors
@@ -129,7 +130,7 @@ def ict_cft_summary(country: Country) -> IctCftSummary | None:
             respondent__country=country,
         )
     )
-    summary = assessment_selectors.group_summary(responses, by_group=False)
+    summary = assessment_summaries.group_summary(responses, by_group=False)
     if summary is None:
         return None
     part = summary.part()

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from iite.assessments import selectors, services
+from iite.assessments import services, summaries
 from iite.assessments.models import Campaign, Response
-from iite.assessments.selectors import ALL, MIN_GROUP, group_summary
+from iite.assessments.summaries import ALL, MIN_GROUP, group_summary
 from iite.assessments.tests.conftest import SCHOOL_FILE
 from iite.core.errors import ApplicationError
 
@@ -118,7 +118,7 @@ def test_five_in_every_group_shows_every_group(school_campaign):
     assert summary.part("leader").items["I1"].n is None
     assert summary.part("teacher").items["I1"].n == 5
     assert summary.part(ALL).items["I1"].n == 10
-    data = selectors.summary_as_data(summary)
+    data = summaries.summary_as_data(summary)
     assert data["parts"][1]["items"]["L1"]["mean"] == 5
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 from django.apps import apps
 
-from iite.assessments import selectors
+from iite.assessments import summaries
 from iite.assessments.models import Response, Result, TargetScore
 from iite.assessments.tests.test_api import answer_school
 from iite.assessments.tests.test_open_data import self_assess
@@ -93,12 +93,12 @@ def test_a_country_report_of_several_campaigns(school_campaign, school_instrumen
             answer_school(campaign, value=value - number % 2)
     answer_school(school_campaign, value=3)  # in France: not part of Kenya's report
     in_kenya = Campaign.objects.filter(organisation__country=kenya)
-    summary = selectors.group_summary(in_kenya)
+    summary = summaries.group_summary(in_kenya)
     assert summary is not None
-    everyone = summary.part(selectors.ALL)
+    everyone = summary.part(summaries.ALL)
     assert everyone is not None
     assert everyone.respondents == 6
-    direct = selectors.group_summary(Response.objects.filter(campaign__organisation__country=kenya))
+    direct = summaries.group_summary(Response.objects.filter(campaign__organisation__country=kenya))
     assert direct == summary
 
 
@@ -110,9 +110,9 @@ def test_a_group_summary_gives_the_means_of_the_results(school_campaign):
     for result in Result.objects.filter(response__campaign=school_campaign):
         for target, score in result.scores.items():
             expected[target].append(score)
-    summary = selectors.group_summary(school_campaign)
+    summary = summaries.group_summary(school_campaign)
     assert summary is not None
-    everyone = summary.part(selectors.ALL)
+    everyone = summary.part(summaries.ALL)
     assert everyone is not None
     assert everyone.targets.keys() == expected.keys()
     for target, scores in expected.items():
