@@ -18,7 +18,7 @@ OWN_COMMANDS = {
     "load-instrument": "Load an instrument version (a questionnaire file) for the assessments.",
     "import-indicators": "Import SDG 4 indicator files (UN SDG Global Database or UIS bulk CSV).",
     "reindex-library": "Rebuild the library's search index from the published resources.",
-    "harvest": "Harvest an OAI-PMH repository's Dublin Core records into the library.",
+    "harvest": "Harvest an OAI-PMH repository into the library, or with --due every due source.",
     "credential-key-rotate": "Make a new signing key for credentials; old ones still verify.",
     "demo": "Load the demo content and print a demo admin login.",
     "createsuperuser": "Create an administrator account.",

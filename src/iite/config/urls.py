@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("oai", include("iite.library.oai.endpoint_urls")),
-    path("sitemap.xml", include("iite.library.sitemap")),
+    path("", include("iite.library.sitemap")),  # /sitemap.xml (an index), /sitemap-<n>.xml
 ]
 
 urlpatterns += i18n_patterns(

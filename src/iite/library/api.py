@@ -16,6 +16,7 @@ from iite.library.models import Resource
 from iite.library.oai.api import router as oai_router
 from iite.library.schemas import (
     FeedbackIn,
+    ReinstateIn,
     ResourceCreateIn,
     ResourceFieldsIn,
     ResourceOut,
@@ -159,5 +160,14 @@ def resource_return(request: HttpRequest, uuid: str, payload: FeedbackIn) -> dic
 def resource_withdraw(request: HttpRequest, uuid: str, payload: WithdrawIn) -> dict[str, Any]:
     resource = services.resource_withdraw(
         resource=_resource(request, uuid), by=_actor(request), reason=payload.reason
+    )
+    return _out(resource)
+
+
+@router.post("/resources/{uuid}/reinstate", response=ResourceOut, summary="Publish again (editors)")
+def resource_reinstate(request: HttpRequest, uuid: str, payload: ReinstateIn) -> dict[str, Any]:
+    """A withdrawn resource is published again; the note is kept in its history."""
+    resource = services.resource_reinstate(
+        resource=_resource(request, uuid), by=_actor(request), note=payload.note
     )
     return _out(resource)

@@ -423,6 +423,13 @@ class WithdrawForm(forms.Form):
     )
 
 
+class ReinstateForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is it published again? (kept in its history)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class EditionForm(forms.Form):
     other = forms.UUIDField(
         label=_("Identifier of another edition of this work"),

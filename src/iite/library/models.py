@@ -439,6 +439,12 @@ class UsageVisit(models.Model):
         return f"{self.resource_id} {self.day} {self.action}"
 
 
+# How often a source is harvested regularly: a day by default, from every hour to every 30 days.
+DEFAULT_HARVEST_INTERVAL_HOURS = 24
+MIN_HARVEST_INTERVAL_HOURS = 1
+MAX_HARVEST_INTERVAL_HOURS = 720
+
+
 class HarvestSource(TimestampedModel):
     """An OAI-PMH repository whose records are harvested into the library."""
 
@@ -453,6 +459,10 @@ class HarvestSource(TimestampedModel):
         default=Resource.Kind.PUBLICATION,
     )
     enabled = models.BooleanField(_("harvest regularly"), default=True)
+    # ``iite harvest --due`` harvests the source again once this long has passed since its last run.
+    interval_hours = models.PositiveIntegerField(
+        _("hours between harvests"), default=DEFAULT_HARVEST_INTERVAL_HOURS
+    )
     # The datestamp of the last complete harvest; the next one asks only for what changed since.
     harvested_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -461,6 +471,15 @@ class HarvestSource(TimestampedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    interval_hours__gte=MIN_HARVEST_INTERVAL_HOURS,
+                    interval_hours__lte=MAX_HARVEST_INTERVAL_HOURS,
+                ),
+                name="library_harvest_interval_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

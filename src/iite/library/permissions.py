@@ -32,6 +32,7 @@ TABLE = PermissionTable(
         Rule("review.write", REVIEWERS, "Score and comment on a resource one was assigned."),
         Rule("resource.decide", EDITORS, "Publish a resource in review, or return it."),
         Rule("resource.withdraw", EDITORS, "Withdraw a published resource, saying why."),
+        Rule("resource.reinstate", EDITORS, "Publish a withdrawn resource again, saying why."),
         Rule("collection.manage", EDITORS, "Create collections and series and curate them."),
         Rule("resource.import", EDITORS, "Import resources from a CSV file."),
         Rule("usage.view", EDITORS, "See usage statistics of every resource."),

@@ -145,3 +145,7 @@ class FeedbackIn(Schema):
 
 class WithdrawIn(Schema):
     reason: str
+
+
+class ReinstateIn(Schema):
+    note: str

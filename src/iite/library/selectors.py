@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from iite.accounts.models import Role, User
 from iite.library.models import (
@@ -316,8 +319,40 @@ def latest_published(
     )
 
 
-def sitemap_resources() -> QuerySet[Resource]:
-    return Resource.objects.published().only("uuid", "datestamp", "updated_at").order_by("id")
+def sitemap_page_changes(page_size: int) -> list[datetime]:
+    """The latest change of the published resources on each sitemap page (page ``n`` holds the
+    ``page_size`` resources after the first ``(n - 1) * page_size`` in id order): one scan."""
+    # Raw SQL: the ORM cannot group by a window function's value.
+    sql = (
+        "SELECT (position - 1) / %s AS page, MAX(changed) FROM ("
+        " SELECT ROW_NUMBER() OVER (ORDER BY id) AS position,"
+        " COALESCE(datestamp, updated_at) AS changed FROM library_resource WHERE status = %s"
+        ") numbered GROUP BY page ORDER BY page"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_size, Resource.Status.PUBLISHED])
+        rows = cursor.fetchall()
+    return [_moment(changed) for _page, changed in rows]
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A datetime read by raw SQL: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is None:
+        raise ValueError(f"not a datetime: {value!r}")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+def sitemap_page(number: int, page_size: int) -> list[tuple[UUID, datetime]]:
+    """Page ``number`` (from 1) of the sitemap: each published resource's uuid and latest change,
+    in id order, so a page's content depends only on which resources are published."""
+    start = (number - 1) * page_size
+    rows = (
+        Resource.objects.published()
+        .order_by("id")
+        .values_list("uuid", "datestamp", "updated_at")[start : start + page_size]
+    )
+    return [(uuid, datestamp or updated) for uuid, datestamp, updated in rows]
 
 
 # --- Usage ---------------------------------------------------------------------------------------

@@ -396,6 +396,24 @@ def resource_withdraw(*, resource: Resource, by: User, reason: str) -> Resource:
     return resource
 
 
+def resource_reinstate(*, resource: Resource, by: User, note: str) -> Resource:
+    """An editor publishes a withdrawn resource again: the tombstone goes, the first publication
+    date stays, and the new datestamp makes harvesters fetch it as a record, no longer deleted."""
+    _require(by, "resource.reinstate")
+    note = metadata.without_nul(note or "").strip()
+    if not note:
+        raise _field_error("note", _("Say why the resource comes back; its history keeps it."))
+    with transaction.atomic():
+        current = _locked(resource)
+        if current.status != Status.WITHDRAWN:
+            raise ApplicationError(
+                _("Only a withdrawn resource can be published again."), code="bad_state"
+            )
+        _publish(current, by=by, comment=note)
+    resource.refresh_from_db()
+    return resource
+
+
 def _withdraw(current: Resource, *, by: User | None, reason: str) -> None:
     now = timezone.now()
     _move(current, Status.WITHDRAWN, by=by, comment=reason)

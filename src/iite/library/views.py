@@ -73,6 +73,8 @@ def resource(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "usage": selectors.usage_totals(found),
         "case_study": getattr(found, "case_study", None),
         "may_edit": selectors.may_edit(found, request.user),
+        "may_reinstate": found.status == Resource.Status.WITHDRAWN
+        and can(request.user, "resource.reinstate"),
         "may_review_page": request.user.is_authenticated
         and (
             can(request.user, "resource.view_any")

@@ -67,6 +67,7 @@ def _review_context(request: HttpRequest, found: Resource, **forms_given: Any) -
         or forms.AssignForm(reviewers=selectors.reviewers()),
         "feedback_form": forms_given.get("feedback_form") or forms.FeedbackForm(),
         "withdraw_form": forms_given.get("withdraw_form") or forms.WithdrawForm(),
+        "reinstate_form": forms_given.get("reinstate_form") or forms.ReinstateForm(),
         "edition_form": forms_given.get("edition_form") or forms.EditionForm(),
     }
 
@@ -130,6 +131,11 @@ def review_act(request: HttpRequest, uuid: UUID, action: str) -> HttpResponse:
                     resource=found, by=user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Withdrawn. Its page now says so and why."))
+        elif action == "reinstate":
+            form = forms_given["reinstate_form"] = forms.ReinstateForm(request.POST)
+            if form.is_valid():
+                services.resource_reinstate(resource=found, by=user, note=form.cleaned_data["note"])
+                messages.success(request, _("Published again. Its page is back."))
         elif action == "edition":
             form = forms_given["edition_form"] = forms.EditionForm(request.POST)
             if form.is_valid():

@@ -7,7 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from iite.library.models import HarvestSource, Resource
+from iite.library.models import (
+    DEFAULT_HARVEST_INTERVAL_HOURS,
+    MAX_HARVEST_INTERVAL_HOURS,
+    MIN_HARVEST_INTERVAL_HOURS,
+    HarvestSource,
+    Resource,
+)
 
 
 class HarvestSourceForm(forms.Form):
@@ -30,6 +36,16 @@ class HarvestSourceForm(forms.Form):
         help_text=_("Used when a record's Dublin Core type does not say."),
     )
     enabled = forms.BooleanField(label=_("Harvest regularly"), required=False, initial=True)
+    interval_hours = forms.IntegerField(
+        label=_("Hours between harvests"),
+        min_value=MIN_HARVEST_INTERVAL_HOURS,
+        max_value=MAX_HARVEST_INTERVAL_HOURS,
+        initial=DEFAULT_HARVEST_INTERVAL_HOURS,
+        help_text=_(
+            "When harvested regularly, the source is harvested again once this many hours have "
+            "passed since its last harvest: 24 is daily, 168 weekly (from 1 to 720)."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +61,7 @@ class HarvestSourceForm(forms.Form):
             "set_spec": source.set_spec,
             "default_kind": source.default_kind,
             "enabled": source.enabled,
+            "interval_hours": source.interval_hours,
         }
 
     def add_problems(self, details: list[dict[str, Any]], message: str) -> None:

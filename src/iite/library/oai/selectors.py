@@ -11,11 +11,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from iite.library.models import Collection, CollectionItem, Creator, HarvestSource, Resource
 from iite.library.oai.models import HarvestRun
@@ -23,6 +24,11 @@ from iite.reference.models import Framework, Topic
 
 VISIBLE = (Resource.Status.PUBLISHED, Resource.Status.WITHDRAWN)
 SET_KINDS = ("kind", "collection", "topic")
+# A run still queued or running after this long was lost (a worker stopped); a new one may start.
+STALE_AFTER = timedelta(hours=6)
+# A source is due this much before its interval has passed since its last run finished (at most a
+# tenth of the interval), so a job run every hour or day does not slip by the length of a run.
+DUE_SLACK = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -258,3 +264,59 @@ def harvest_source_resource_count(source: HarvestSource) -> int:
 
 def harvest_run(run_id: int) -> HarvestRun | None:
     return HarvestRun.objects.select_related("source", "requested_by").filter(pk=run_id).first()
+
+
+# --- The schedule ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Schedule:
+    """When a source last finished a harvest and when it is next due (``next_due`` is ``None``
+    when it is not harvested regularly); ``running`` while a run of it is queued or running (and
+    not yet lost); ``due`` when ``iite harvest --due`` would harvest it now."""
+
+    last_finished: datetime | None
+    running: bool
+    next_due: datetime | None
+    due: bool
+
+
+def _running_runs(now: datetime) -> QuerySet[HarvestRun]:
+    return HarvestRun.objects.filter(
+        status__in=[HarvestRun.Status.QUEUED, HarvestRun.Status.RUNNING],
+        queued_at__gte=now - STALE_AFTER,
+    )
+
+
+def _with_schedule(queryset: QuerySet[HarvestSource], now: datetime) -> QuerySet[HarvestSource]:
+    finished = HarvestRun.objects.filter(source=OuterRef("pk"), finished_at__isnull=False)
+    return queryset.annotate(
+        last_finished=Subquery(finished.order_by("-finished_at").values("finished_at")[:1]),
+        running=Exists(_running_runs(now).filter(source=OuterRef("pk"))),
+    )
+
+
+def _schedule_of(source: HarvestSource, now: datetime) -> Schedule:
+    last: datetime | None = getattr(source, "last_finished", None)
+    next_due = None
+    if source.enabled and last is None:
+        next_due = source.created_at  # never harvested (or every run was lost): due at once
+    elif source.enabled and last is not None:
+        interval = timedelta(hours=source.interval_hours)
+        next_due = last + interval - min(DUE_SLACK, interval / 10)
+    running = bool(getattr(source, "running", False))
+    due = not running and next_due is not None and next_due <= now
+    return Schedule(last_finished=last, running=running, next_due=next_due, due=due)
+
+
+def harvest_schedule(source: HarvestSource, *, now: datetime | None = None) -> Schedule:
+    """When ``source`` last finished a harvest, whether one is going on, when it is next due."""
+    now = now or timezone.now()
+    found = _with_schedule(HarvestSource.objects.filter(pk=source.pk), now).first()
+    return _schedule_of(found or source, now)
+
+
+def sources_due(now: datetime | None = None) -> list[HarvestSource]:
+    """Sources harvested regularly whose last run finished at least their interval ago (or that
+    never finished one), and of which no run is queued or running; by name. One query."""
+    now = now or timezone.now()
+    rows = _with_schedule(HarvestSource.objects.filter(enabled=True), now).order_by("name", "id")
+    return [source for source in rows if _schedule_of(source, now).due]

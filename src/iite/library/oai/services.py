@@ -11,7 +11,9 @@ error, a timeout or a refused address stops the run: what earlier pages wrote st
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,18 +23,24 @@ from django.utils.translation import gettext as _
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, PermissionDenied
 from iite.library import services as library_services
-from iite.library.models import HarvestSource, Resource
-from iite.library.oai import client, harvester
+from iite.library.models import (
+    DEFAULT_HARVEST_INTERVAL_HOURS,
+    MAX_HARVEST_INTERVAL_HOURS,
+    MIN_HARVEST_INTERVAL_HOURS,
+    HarvestSource,
+    Resource,
+)
+from iite.library.oai import client, harvester, selectors
 from iite.library.oai.client import HarvestError
 from iite.library.oai.models import HarvestRun
 from iite.library.oai.provider import SET_SPEC
 from iite.library.permissions import can
 
+logger = logging.getLogger(__name__)
+
 SUPPORTED_PREFIXES = ("oai_dc",)
 MAX_ERRORS_KEPT = 200
-# A run still "running" after this long was lost (a worker stopped); a new one may start.
-STALE_AFTER = timedelta(hours=6)
-SOURCE_FIELDS = ("name", "base_url", "set_spec", "default_kind", "enabled")
+SOURCE_FIELDS = ("name", "base_url", "set_spec", "default_kind", "enabled", "interval_hours")
 
 
 def _require(user: User | None) -> None:
@@ -76,6 +84,19 @@ def _clean_source(fields: dict[str, Any], *, source: HarvestSource | None) -> di
         problems.append({"field": "default_kind", "message": _("Choose a kind of resource.")})
     cleaned["default_kind"] = kind
     cleaned["enabled"] = bool(cleaned.get("enabled", source.enabled if source else True))
+    interval = cleaned.get("interval_hours", source.interval_hours if source else None)
+    try:
+        cleaned["interval_hours"] = (
+            DEFAULT_HARVEST_INTERVAL_HOURS if interval is None else int(str(interval).strip())
+        )
+    except ValueError:
+        cleaned["interval_hours"] = 0
+    if not MIN_HARVEST_INTERVAL_HOURS <= cleaned["interval_hours"] <= MAX_HARVEST_INTERVAL_HOURS:
+        message = _("Give a whole number of hours from %(least)s to %(most)s.") % {
+            "least": MIN_HARVEST_INTERVAL_HOURS,
+            "most": MAX_HARVEST_INTERVAL_HOURS,
+        }
+        problems.append({"field": "interval_hours", "message": message})
     if problems:
         raise ApplicationError(
             _("The harvest source was not saved; see the problems below."),
@@ -128,7 +149,7 @@ def harvest_source_delete(*, source: HarvestSource, by: User) -> None:
 
 # --- Runs -----------------------------------------------------------------------------------------
 def _active_run(source: HarvestSource) -> HarvestRun | None:
-    cutoff = timezone.now() - STALE_AFTER
+    cutoff = timezone.now() - selectors.STALE_AFTER
     return (
         HarvestRun.objects.filter(
             source=source,
@@ -186,6 +207,15 @@ def harvest_run_execute(*, run_id: int) -> HarvestRun:
     except HarvestError as error:
         run.status = HarvestRun.Status.FAILED
         run.message = error.message
+    except Exception as error:
+        # A fault of ours, not the source's: the run says so rather than stay "running".
+        run.status = HarvestRun.Status.FAILED
+        run.message = _("The harvest stopped on an unexpected error (%(error)s).") % {
+            "error": error.__class__.__name__
+        }
+        run.finished_at = timezone.now()
+        run.save()
+        raise
     else:
         run.status = HarvestRun.Status.PARTIAL if run.skipped else HarvestRun.Status.SUCCEEDED
         with transaction.atomic():
@@ -289,3 +319,60 @@ def harvest_url(
         source=source, by=None, trigger=HarvestRun.Trigger.COMMAND, harvest_from=harvest_from
     )
     return harvest_run_execute(run_id=run.pk)
+
+
+# --- The schedule ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScheduledHarvest:
+    """What ``harvest_due`` did with one due source: ``harvested``, ``failed`` or ``skipped``."""
+
+    source: HarvestSource
+    outcome: str
+    run: HarvestRun | None = None
+    message: str = ""
+
+
+def harvest_run_queue_if_due(
+    *, source: HarvestSource, now: datetime | None = None
+) -> HarvestRun | None:
+    """Queue a scheduled run of ``source`` if it is still due, deciding with the source's row
+    locked; ``None`` if it is not (another job harvested it meanwhile, or is harvesting it)."""
+    with transaction.atomic():
+        locked = HarvestSource.objects.select_for_update().get(pk=source.pk)
+        if not selectors.harvest_schedule(locked, now=now).due:
+            return None
+        return HarvestRun.objects.create(
+            source=locked,
+            trigger=HarvestRun.Trigger.SCHEDULE,
+            harvest_from=locked.harvested_until,
+            set_spec=locked.set_spec,
+        )
+
+
+def harvest_due(*, now: datetime | None = None) -> list[ScheduledHarvest]:
+    """Harvest every due source, one after another (``iite harvest --due``, from cron or a
+    systemd timer). Each source is tried on its own, so one that fails stops no other."""
+    now = now or timezone.now()
+    outcomes = []
+    for source in selectors.sources_due(now):
+        try:
+            run = harvest_run_queue_if_due(source=source, now=now)
+            if run is None:
+                outcomes.append(
+                    ScheduledHarvest(
+                        source, "skipped", message=_("harvested or being harvested by another job")
+                    )
+                )
+                continue
+            run = harvest_run_execute(run_id=run.pk)
+        except Exception as error:
+            # Whatever went wrong with this source (even a fault of ours), go on with the others.
+            logger.exception("Scheduled harvest of source %s failed", source.pk)
+            message = getattr(error, "message", "") or error.__class__.__name__
+            outcomes.append(ScheduledHarvest(source, "failed", message=str(message)))
+            continue
+        if run.status == HarvestRun.Status.FAILED:
+            outcomes.append(ScheduledHarvest(source, "failed", run, run.message))
+        else:
+            outcomes.append(ScheduledHarvest(source, "harvested", run))
+    return outcomes

@@ -102,6 +102,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     context = {
         "source": source,
         "runs": selectors.harvest_runs(source),
+        "schedule": selectors.harvest_schedule(source),
         "resource_count": selectors.harvest_source_resource_count(source),
     }
     return render(request, "library/oai/source.html", context)

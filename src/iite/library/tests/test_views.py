@@ -218,7 +218,10 @@ def test_feeds_and_sitemap(client, editor):
     coll = etree.fromstring(client.get("/en/library/feeds/collections/oer.atom").content)
     assert len(coll.findall("a:entry", ns)) == 1
     assert client.get("/en/library/feeds/topics/nothing.atom").status_code == 404
-    sitemap = etree.fromstring(client.get("/sitemap.xml").content)
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    pages = [e.text for e in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert [page.rsplit("/", 1)[1] for page in pages] == ["sitemap-1.xml"]
+    sitemap = etree.fromstring(client.get("/sitemap-1.xml").getvalue())
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert len(locs) == 6
     assert all(str(resource.uuid) in loc for loc in locs)

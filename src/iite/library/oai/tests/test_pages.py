@@ -41,6 +41,7 @@ def form(**fields: Any) -> dict[str, Any]:
         "set_spec": "",
         "default_kind": "publication",
         "enabled": "on",
+        "interval_hours": "24",
     }
     data.update(fields)
     return data
