@@ -1,8 +1,10 @@
 """The learning API, mounted at /api/v1/learning/, and the credentials API at /api/v1/credentials/.
 
 Paths are public. Enrolment, progress, recommendations and one's own credentials need a token or
-the session. Everything under /credentials/ is public: the issuer profile and its keys, status
-lists, each credential's JSON (by its unguessable id), and verification of any credential.
+the session; so does authoring (create and change paths, add, move and remove steps), which
+needs ``path.manage`` too. Everything under /credentials/ is public: the issuer profile and its
+keys, status lists, each credential's JSON (by its unguessable id), and verification of any
+credential.
 """
 
 from __future__ import annotations
@@ -13,24 +15,28 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from iite.accounts.models import User
-from iite.core.errors import PermissionDenied
+from iite.core.errors import ApplicationError, NotFound, PermissionDenied
 from iite.core.pagination import PageNumberPagination
 from iite.core.translation import data_key
-from iite.learning import selectors, services
+from iite.learning import authoring, selectors, services
 from iite.learning.credentials import document as documents
 from iite.learning.credentials.verification import MAX_BYTES, Verdict
-from iite.learning.models import Path
+from iite.learning.models import Path, Step
 from iite.learning.schemas import (
     CredentialListOut,
     EnrolmentOut,
+    MoveIn,
+    PathCreateIn,
     PathDetailOut,
+    PathFieldsIn,
     PathOut,
     RecommendationsOut,
+    StepIn,
     VerdictOut,
 )
 
@@ -76,9 +82,13 @@ def paths(
 
 @router.get("/paths/{slug}", response=PathDetailOut, auth=None, summary="One path with its steps")
 def path_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
-    path = selectors.path_by_slug(slug)
+    return _path_detail_out(selectors.path_by_slug(slug))
+
+
+def _path_detail_out(path: Path) -> dict[str, Any]:
     return {
         **_path_out(path),
+        "status": path.status,
         "completion": path.completion,
         "pass_percent": path.pass_percent,
         "prerequisites": [prerequisite.slug for prerequisite in path.prerequisites.all()],
@@ -92,9 +102,121 @@ def path_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "estimated_minutes": step.estimated_minutes,
                 "competencies": [c.code for c in step.competencies.all()],
             }
-            for step in path.steps.all()
+            for step in path.steps.order_by("order").prefetch_related("competencies")
         ],
     }
+
+
+# --- Authoring (editors and administrators) ------------------------------------------------------
+def _authored(request: HttpRequest, slug: str) -> Path:
+    return selectors.path_for_authoring(slug, user=_actor(request))
+
+
+def _path_fields(payload: PathFieldsIn, path: Path | None = None) -> dict[str, Any]:
+    """The service's fields: those sent, else the path's own (a new path: the defaults)."""
+    sent = payload.dict(exclude_unset=True)
+    fields: dict[str, Any] = {}
+    if path is not None:
+        fields = {
+            "title": path.title,
+            "summary": path.summary,
+            "language": path.language,
+            "kind": path.kind,
+            "estimated_minutes": path.estimated_minutes,
+            "completion": path.completion,
+            "pass_percent": path.pass_percent,
+            "competencies": [c.code for c in path.competencies.all()],
+            "prerequisites": list(path.prerequisites.all()),
+            "facilitators": list(path.facilitators.all()),
+        }
+    errors: list[dict[str, Any]] = []
+    for name, value in sent.items():
+        if value is None:
+            continue
+        if name == "prerequisites":
+            found = {p.slug: p for p in selectors.prerequisites_to_choose(path)}
+            unknown = [slug for slug in value if slug not in found]
+            if unknown:
+                message = _("There is no such path: %(slugs)s.") % {"slugs": ", ".join(unknown)}
+                errors.append({"field": name, "message": message})
+            value = [found[slug] for slug in value if slug in found]
+        elif name == "facilitators":
+            value, unknown = selectors.users_by_email(value)
+            if unknown:
+                message = _("Nobody has signed up with: %(emails)s.") % {
+                    "emails": ", ".join(unknown)
+                }
+                errors.append({"field": name, "message": message})
+        fields[name] = value
+    if errors:
+        raise ApplicationError(
+            _("The path was not saved; see details for each field."),
+            code="validation",
+            details=errors,
+        )
+    return fields
+
+
+@router.post("/paths", response={201: PathDetailOut}, summary="Create a path (authors)")
+def path_create(request: HttpRequest, payload: PathCreateIn) -> Status[dict[str, Any]]:
+    """A new draft path; add its steps, then publish it."""
+    path = services.path_create(by=_actor(request), **_path_fields(payload))
+    return Status(201, _path_detail_out(path))
+
+
+@router.patch("/paths/{slug}", response=PathDetailOut, summary="Change a path (authors)")
+def path_update(request: HttpRequest, slug: str, payload: PathFieldsIn) -> dict[str, Any]:
+    """Only the fields sent change; lists replace the whole list. The slug never changes."""
+    path = _authored(request, slug)
+    authoring.path_update(path=path, by=_actor(request), **_path_fields(payload, path))
+    return _path_detail_out(selectors.path_for_authoring(slug, user=_actor(request)))
+
+
+@router.post("/paths/{slug}/publish", response=PathDetailOut, summary="Publish a path (authors)")
+def path_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
+    path = services.path_publish(path=_authored(request, slug), by=_actor(request))
+    return _path_detail_out(path)
+
+
+@router.post(
+    "/paths/{slug}/steps", response={201: PathDetailOut}, summary="Add a step at the end (authors)"
+)
+def step_add(request: HttpRequest, slug: str, payload: StepIn) -> Status[dict[str, Any]]:
+    path = _authored(request, slug)
+    fields = payload.dict()
+    fields["resource"] = selectors.resource_to_choose(payload.resource or "")
+    services.step_add(path=path, by=_actor(request), **fields)
+    return Status(201, _path_detail_out(path))
+
+
+def _step(path: Path, order: int) -> Step:
+    step = path.steps.filter(order=order).first()
+    if step is None:
+        raise NotFound(_("This path has no such step."))
+    return step
+
+
+@router.delete(
+    "/paths/{slug}/steps/{order}",
+    response=PathDetailOut,
+    summary="Remove a step nobody has started (authors)",
+)
+def step_remove(request: HttpRequest, slug: str, order: int) -> dict[str, Any]:
+    """The later steps move up one place. A step some learner has started is refused."""
+    path = _authored(request, slug)
+    authoring.step_remove(step=_step(path, order), by=_actor(request))
+    return _path_detail_out(path)
+
+
+@router.post(
+    "/paths/{slug}/steps/{order}/move",
+    response=PathDetailOut,
+    summary="Move a step up or down (authors)",
+)
+def step_move(request: HttpRequest, slug: str, order: int, payload: MoveIn) -> dict[str, Any]:
+    path = _authored(request, slug)
+    authoring.step_move(step=_step(path, order), direction=payload.direction, by=_actor(request))
+    return _path_detail_out(path)
 
 
 @router.post("/paths/{slug}/enrol", response=EnrolmentOut, summary="Enrol in a path")

@@ -35,10 +35,53 @@ class StepOut(Schema):
 
 
 class PathDetailOut(PathOut):
+    status: Literal["draft", "published", "archived"]
     completion: Literal["all_steps", "quiz_score"]
     pass_percent: int
     prerequisites: list[str] = Field(description="Slugs of the paths to complete first.")
     steps: list[StepOut]
+
+
+class PathFieldsIn(Schema):
+    """A path's fields; on a change (PATCH) only those sent change, and lists replace lists."""
+
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=2000)
+    language: Literal["ar", "en", "es", "fr", "ru", "zh"] | None = None
+    kind: Literal["course", "path"] | None = None
+    estimated_minutes: int | None = None
+    completion: Literal["all_steps", "quiz_score"] | None = None
+    pass_percent: int | None = Field(None, description="The quizzes' pass mark, 1 to 100.")
+    competencies: list[str] | None = Field(None, description="ICT CFT v3 codes, e.g. 3.KA.")
+    prerequisites: list[str] | None = Field(None, description="Slugs of paths to complete first.")
+    facilitators: list[str] | None = Field(None, description="E-mail addresses of members.")
+
+
+class PathCreateIn(PathFieldsIn):
+    slug: str = Field(description="The path's address: lowercase letters, digits, hyphens.")
+    title: str = Field(max_length=200)
+    summary: str = Field(max_length=2000)
+    language: Literal["ar", "en", "es", "fr", "ru", "zh"]
+
+
+class StepIn(Schema):
+    """A new step, added at the end of the path. Which fields count depends on its kind."""
+
+    kind: Literal["resource", "external", "activity", "quiz"]
+    title: str = Field(max_length=200)
+    instructions: str = ""
+    url: str = Field("", description="An external course's web address.")
+    resource: str | None = Field(None, description="A published library resource's UUID.")
+    questions: list[dict[str, Any]] | None = Field(
+        None,
+        description='A quiz: [{"question": text, "choices": [texts], "answer": index from 0}].',
+    )
+    estimated_minutes: int = 15
+    competencies: list[str] = Field(default_factory=list)
+
+
+class MoveIn(Schema):
+    direction: Literal["up", "down"]
 
 
 class EnrolmentOut(Schema):

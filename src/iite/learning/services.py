@@ -26,7 +26,6 @@ from iite.learning import selectors
 from iite.learning.credentials import document as documents
 from iite.learning.credentials import keys, signing, status_list
 from iite.learning.models import (
-    LANGUAGE_CHOICES,
     Cohort,
     Credential,
     Enrolment,
@@ -35,12 +34,18 @@ from iite.learning.models import (
     StepProgress,
 )
 from iite.learning.permissions import can
+from iite.learning.validation import (
+    cohort_problems,
+    competencies_found,
+    path_problems,
+    quiz_problems,
+    slug_problems,
+    step_problems,
+)
 from iite.library.models import Resource
-from iite.reference.models import Competency
 
 MAX_SUBMISSION_BYTES = 10 * 1024 * 1024
 SUBMISSION_TYPES = {".pdf", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
-LANGUAGES = {code for code, _name in LANGUAGE_CHOICES}
 
 
 def _invalid(message: str, details: list[dict[str, Any]] | None = None) -> ApplicationError:
@@ -66,29 +71,26 @@ def path_create(
     pass_percent: int = 70,
     competencies: Sequence[str] = (),
     prerequisites: Sequence[Path] = (),
+    facilitators: Sequence[User] = (),
     by: User | None,
 ) -> Path:
-    """A new draft path; competencies are ICT CFT v3 codes such as ``3.KA``."""
+    """A new draft path; competencies are ICT CFT v3 codes such as ``3.KA``.
+
+    Changing it, its steps and cohorts afterwards: ``learning.authoring``.
+    """
     _require(by, "path.manage")
-    errors = []
     title, summary = " ".join(title.split()), summary.strip()
-    if not title or len(title) > 200:
-        errors.append({"field": "title", "message": _("Give a title of 200 characters at most.")})
-    if not summary:
-        errors.append({"field": "summary", "message": _("Say what the path is about.")})
-    if language not in LANGUAGES:
-        errors.append({"field": "language", "message": _("Choose one of the six languages.")})
-    if kind not in Path.Kind.values:
-        errors.append({"field": "kind", "message": _("Choose a course or a learning path.")})
-    if completion not in Path.Completion.values:
-        errors.append({"field": "completion", "message": _("Choose a completion rule.")})
-    if not 1 <= pass_percent <= 100:
-        errors.append({"field": "pass_percent", "message": _("Between 1 and 100.")})
-    if not 1 <= estimated_minutes <= 100_000:
-        errors.append({"field": "estimated_minutes", "message": _("A positive number.")})
-    if Path.objects.filter(slug=slug).exists() or not slug:
-        errors.append({"field": "slug", "message": _("This address is taken or empty.")})
-    found = _competencies(competencies, errors)
+    errors = path_problems(
+        title=title,
+        summary=summary,
+        language=language,
+        kind=kind,
+        estimated_minutes=estimated_minutes,
+        completion=completion,
+        pass_percent=pass_percent,
+    )
+    errors += slug_problems(slug)
+    found = competencies_found(competencies, errors)
     if errors:
         raise _invalid(_("The path was not saved; see details for each field."), errors)
     path = Path.objects.create(
@@ -104,46 +106,8 @@ def path_create(
     )
     path.competencies.set(found)
     path.prerequisites.set(prerequisites)
+    path.facilitators.set(facilitators)
     return path
-
-
-def _competencies(codes: Sequence[str], errors: list[dict[str, Any]]) -> list[Competency]:
-    found = list(
-        Competency.objects.filter(
-            framework__code="ict-cft", framework__version="3", code__in=list(codes)
-        )
-    )
-    unknown = sorted(set(codes) - {competency.code for competency in found})
-    if unknown:
-        errors.append(
-            {
-                "field": "competencies",
-                "message": _("Unknown competencies: %(codes)s.") % {"codes": ", ".join(unknown)},
-            }
-        )
-    return found
-
-
-def _quiz_errors(questions: Any) -> list[dict[str, Any]]:
-    message = _(
-        "A quiz is a list of questions, each with a text, two or more choices and the number "
-        "of the right one."
-    )
-    if not isinstance(questions, list) or not questions:
-        return [{"field": "questions", "message": message}]
-    for question in questions:
-        choices = question.get("choices") if isinstance(question, dict) else None
-        answer = question.get("answer") if isinstance(question, dict) else None
-        if (
-            not isinstance(question.get("question"), str)
-            or not isinstance(choices, list)
-            or len(choices) < 2
-            or not all(isinstance(choice, str) and choice for choice in choices)
-            or not isinstance(answer, int)
-            or not 0 <= answer < len(choices)
-        ):
-            return [{"field": "questions", "message": message}]
-    return []
 
 
 @transaction.atomic
@@ -162,32 +126,31 @@ def step_add(
 ) -> Step:
     """Add a step at the end of a path."""
     _require(by, "path.manage")
-    errors = []
-    title = " ".join(title.split())
-    if kind not in Step.Kind.values:
-        errors.append({"field": "kind", "message": _("Choose the kind of step.")})
-    if not title or len(title) > 200:
-        errors.append({"field": "title", "message": _("Give a title of 200 characters at most.")})
-    if kind == Step.Kind.EXTERNAL and not url.startswith(("https://", "http://")):
-        errors.append({"field": "url", "message": _("Give the course's web address.")})
-    if kind == Step.Kind.RESOURCE and (
-        resource is None or resource.status != Resource.Status.PUBLISHED
-    ):
-        errors.append({"field": "resource", "message": _("Choose a published library resource.")})
+    title, instructions, url = " ".join(title.split()), instructions.strip(), url.strip()
+    errors = step_problems(
+        kind=kind,
+        title=title,
+        url=url,
+        resource=resource,
+        instructions=instructions,
+        estimated_minutes=estimated_minutes,
+    )
     if kind == Step.Kind.QUIZ:
-        errors += _quiz_errors(questions)
-    found = _competencies(competencies, errors)
+        errors += quiz_problems(questions)
+    found = competencies_found(competencies, errors)
     if errors:
         raise _invalid(_("The step was not saved; see details for each field."), errors)
+    # The path's row is locked so that two steps added at once do not take the same place.
+    Path.objects.select_for_update().filter(pk=path.pk).first()
     order = (path.steps.aggregate(last=Max("order"))["last"] or 0) + 1
     step = Step.objects.create(
         path=path,
         order=order,
         kind=kind,
         title=title,
-        instructions=instructions.strip(),
-        url=url,
-        questions=questions or [],
+        instructions=instructions,
+        url=url if kind == Step.Kind.EXTERNAL else "",
+        questions=(questions or []) if kind == Step.Kind.QUIZ else [],
         estimated_minutes=estimated_minutes,
         resource=resource if kind == Step.Kind.RESOURCE else None,
     )
@@ -197,9 +160,15 @@ def step_add(
 
 @transaction.atomic
 def path_publish(*, path: Path, by: User | None) -> Path:
+    """Open a draft (or archived) path to learners."""
     _require(by, "path.manage")
     if not path.steps.exists():
         raise _invalid(_("A path needs at least one step before it is published."))
+    if (
+        path.completion == Path.Completion.QUIZ_SCORE
+        and not path.steps.filter(kind=Step.Kind.QUIZ).exists()
+    ):
+        raise _invalid(_("A path completed by its quiz scores needs at least one quiz."))
     path.status = Path.Status.PUBLISHED
     path.save(update_fields=["status", "updated_at"])
     return path
@@ -217,13 +186,7 @@ def cohort_create(
 ) -> Cohort:
     _require(by, "path.manage")
     name = " ".join(name.split())
-    errors = []
-    if not name or len(name) > 200:
-        errors.append({"field": "name", "message": _("Name the cohort (200 characters at most).")})
-    elif Cohort.objects.filter(path=path, name=name).exists():
-        errors.append({"field": "name", "message": _("This path already has a cohort so named.")})
-    if ends_on < starts_on:
-        errors.append({"field": "ends_on", "message": _("The end comes before the start.")})
+    errors = cohort_problems(path=path, name=name, starts_on=starts_on, ends_on=ends_on)
     if errors:
         raise _invalid(_("The cohort was not saved; see details for each field."), errors)
     cohort = Cohort.objects.create(path=path, name=name, starts_on=starts_on, ends_on=ends_on)

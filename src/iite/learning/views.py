@@ -21,6 +21,7 @@ from iite.core.errors import ApplicationError, NotFound
 from iite.core.translation import data_key
 from iite.learning import selectors, services
 from iite.learning.models import LANGUAGE_CHOICES, Cohort, Enrolment, Path, Step, StepProgress
+from iite.learning.permissions import can
 
 
 def _path(request: HttpRequest, slug: str) -> Path:
@@ -39,6 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "paths": selectors.paths_published(language=language or None),
         "languages": LANGUAGE_CHOICES,
         "language": language,
+        "may_manage": can(request.user, "path.manage"),
     }
     return render(request, "learning/index.html", context)
 
@@ -53,6 +55,7 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "missing": selectors.missing_prerequisites(path, request.user)
         if request.user.is_authenticated
         else [],
+        "may_manage": can(request.user, "path.manage"),
     }
     return render(request, "learning/path.html", context)
 

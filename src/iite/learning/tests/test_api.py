@@ -7,6 +7,7 @@ import json
 import pytest
 
 from iite.learning.credentials.verification import MAX_BYTES
+from iite.learning.tests.conftest import QUIZ
 from iite.learning.tests.test_credentials import complete
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,75 @@ def test_my_credentials_and_enrolments(client, path, learner, editor):
     enrolments = client.get("/api/v1/learning/enrolments").json()
     assert enrolments[0]["status"] == "completed"
     assert enrolments[0]["credential"] == str(credential.public_id)
+
+
+def test_authors_create_a_path_add_move_and_remove_steps_and_publish(client, editor):
+    client.force_login(editor)
+    created = client.post(
+        "/api/v1/learning/paths",
+        {
+            "slug": "api-path",
+            "title": "Made through the API",
+            "summary": "Steps and all.",
+            "language": "en",
+            "competencies": ["2.KA"],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["status"] == "draft"
+    for step in (
+        {"kind": "activity", "title": "Plan"},
+        {"kind": "external", "title": "Watch", "url": "https://example.org/v"},
+        {"kind": "quiz", "title": "Check", "questions": QUIZ},
+    ):
+        added = client.post(
+            "/api/v1/learning/paths/api-path/steps", step, content_type="application/json"
+        )
+        assert added.status_code == 201, added.json()
+    moved = client.post(
+        "/api/v1/learning/paths/api-path/steps/3/move",
+        {"direction": "up"},
+        content_type="application/json",
+    ).json()
+    assert [s["title"] for s in moved["steps"]] == ["Plan", "Check", "Watch"]
+    removed = client.delete("/api/v1/learning/paths/api-path/steps/1").json()
+    assert [(s["order"], s["title"]) for s in removed["steps"]] == [(1, "Check"), (2, "Watch")]
+    changed = client.patch(
+        "/api/v1/learning/paths/api-path",
+        {"title": "Renamed", "pass_percent": 0},
+        content_type="application/json",
+    )
+    assert changed.status_code == 400
+    assert changed.json()["error"]["details"] == [
+        {"field": "pass_percent", "message": "Between 1 and 100."}
+    ]
+    changed = client.patch(
+        "/api/v1/learning/paths/api-path", {"title": "Renamed"}, content_type="application/json"
+    ).json()
+    assert (changed["title"], changed["competencies"][0]["code"]) == ("Renamed", "2.KA")
+    published = client.post("/api/v1/learning/paths/api-path/publish").json()
+    assert published["status"] == "published"
+
+
+def test_members_may_not_author_through_the_api(client, path, learner):
+    client.force_login(learner)
+    refused = client.post(
+        "/api/v1/learning/paths",
+        {"slug": "mine", "title": "Mine", "summary": "S", "language": "en"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "permission_denied"
+    move = client.post(
+        f"/api/v1/learning/paths/{path.slug}/steps/1/move",
+        {"direction": "down"},
+        content_type="application/json",
+    )
+    assert move.status_code == 403
+    bad_step = client.post(
+        f"/api/v1/learning/paths/{path.slug}/steps",
+        {"kind": "external", "title": "X"},
+        content_type="application/json",
+    )
+    assert bad_step.status_code == 403

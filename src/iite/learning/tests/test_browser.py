@@ -94,3 +94,64 @@ def axe_violations_clean(page: Any) -> bool:
         checker.context.close()
     assert found == [], found
     return True
+
+
+def test_an_author_writes_arranges_and_publishes_a_path_without_javascript(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
+    from iite.accounts import services as accounts_services
+    from iite.learning.models import Path
+
+    editor = member(name="Elena Editor")
+    accounts_services.role_grant(user=editor, role="editor", by=None)
+    page = signed_in(browser, live_server, editor)
+
+    page.goto(f"{live_server.url}/en/learning/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Manage learning paths").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="New path").click()
+    page.fill("#id_title", "Teaching with open resources")
+    page.fill("#id_summary", "Find, adapt and share open educational resources.")
+    page.select_option("#id_language", "en")
+    page.check("#id_competencies_0")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url.endswith("/en/learning/manage/paths/teaching-with-open-resources/")
+
+    for kind, fields in (
+        ("activity", {"#id_title": "Adapt a resource", "#id_instructions": "Adapt one."}),
+        ("external", {"#id_title": "Watch the course", "#id_url": "https://example.org/oer"}),
+    ):
+        with page.expect_navigation():
+            page.locator(f"a[href$='/steps/new/{kind}/']").click()
+        for selector, value in fields.items():
+            page.fill(selector, value)
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").click()
+        assert "The step is added at the end of the path." in page.content()
+
+    with page.expect_navigation():
+        page.locator("li", has_text="Watch the course").locator("button[value=up]").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    assert "Published: learners can find it and enrol." in page.content()
+
+    path = Path.objects.get(slug="teaching-with-open-resources")
+    assert path.status == "published"
+    assert list(path.steps.order_by("order").values_list("order", "title")) == [
+        (1, "Watch the course"),
+        (2, "Adapt a resource"),
+    ]
+    assert axe_violations_clean(page)
+    for language in ("en", "ar"):
+        page.goto(f"{live_server.url}/{language}/learning/manage/paths/{path.slug}/edit/")
+        assert page.locator("html").get_attribute("lang") == language
+        assert axe_violations_clean(page)
+    # The form with its problems shown is checked too.
+    page.fill("#id_title", "")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    assert axe_violations_clean(page)
+    page.context.close()
