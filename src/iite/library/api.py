@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from iite.accounts.models import User
 from iite.core.errors import NotFound, PermissionDenied
-from iite.library import metadata, selectors, services
+from iite.library import metadata, selectors, services, workflow
 from iite.library.citations import page_url
 from iite.library.models import Resource
 from iite.library.oai.api import router as oai_router
@@ -99,7 +99,7 @@ def resource_update(request: HttpRequest, uuid: str, payload: ResourceFieldsIn) 
 
 @router.post("/resources/{uuid}/submit", response=ResourceOut, summary="Submit for review")
 def resource_submit(request: HttpRequest, uuid: str) -> dict[str, Any]:
-    return _out(services.resource_submit(resource=_resource(request, uuid), by=_actor(request)))
+    return _out(workflow.resource_submit(resource=_resource(request, uuid), by=_actor(request)))
 
 
 @router.post("/resources/{uuid}/reviewers", response={201: ReviewOut}, summary="Assign a reviewer")
@@ -107,7 +107,7 @@ def review_assign(request: HttpRequest, uuid: str, payload: ReviewerIn) -> Statu
     reviewer = selectors.reviewers().filter(pk=payload.reviewer_id).first()
     if reviewer is None:
         raise NotFound(_("There is no reviewer with this id."))
-    assignment = services.review_assign(
+    assignment = workflow.review_assign(
         resource=_resource(request, uuid), reviewer=reviewer, by=_actor(request)
     )
     return Status(201, _review_out(assignment))
@@ -121,7 +121,7 @@ def review_save(request: HttpRequest, uuid: str, payload: ReviewIn) -> dict[str,
     assignment = selectors.review_for(resource, user)
     if assignment is None:
         raise PermissionDenied(_("You are not a reviewer of this resource."))
-    saved = services.review_save(
+    saved = workflow.review_save(
         assignment=assignment,
         by=user,
         scores=payload.scores,
@@ -145,12 +145,12 @@ def _review_out(assignment: Any) -> dict[str, Any]:
 
 @router.post("/resources/{uuid}/publish", response=ResourceOut, summary="Publish (editors)")
 def resource_publish(request: HttpRequest, uuid: str) -> dict[str, Any]:
-    return _out(services.resource_publish(resource=_resource(request, uuid), by=_actor(request)))
+    return _out(workflow.resource_publish(resource=_resource(request, uuid), by=_actor(request)))
 
 
 @router.post("/resources/{uuid}/return", response=ResourceOut, summary="Return with feedback")
 def resource_return(request: HttpRequest, uuid: str, payload: FeedbackIn) -> dict[str, Any]:
-    resource = services.resource_return(
+    resource = workflow.resource_return(
         resource=_resource(request, uuid), by=_actor(request), feedback=payload.feedback
     )
     return _out(resource)
@@ -158,7 +158,7 @@ def resource_return(request: HttpRequest, uuid: str, payload: FeedbackIn) -> dic
 
 @router.post("/resources/{uuid}/withdraw", response=ResourceOut, summary="Withdraw (editors)")
 def resource_withdraw(request: HttpRequest, uuid: str, payload: WithdrawIn) -> dict[str, Any]:
-    resource = services.resource_withdraw(
+    resource = workflow.resource_withdraw(
         resource=_resource(request, uuid), by=_actor(request), reason=payload.reason
     )
     return _out(resource)
@@ -167,7 +167,7 @@ def resource_withdraw(request: HttpRequest, uuid: str, payload: WithdrawIn) -> d
 @router.post("/resources/{uuid}/reinstate", response=ResourceOut, summary="Publish again (editors)")
 def resource_reinstate(request: HttpRequest, uuid: str, payload: ReinstateIn) -> dict[str, Any]:
     """A withdrawn resource is published again; the note is kept in its history."""
-    resource = services.resource_reinstate(
+    resource = workflow.resource_reinstate(
         resource=_resource(request, uuid), by=_actor(request), note=payload.note
     )
     return _out(resource)

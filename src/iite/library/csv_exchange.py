@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.library import metadata, services
+from iite.library import metadata, services, workflow
 from iite.library.models import Creator, Resource
 from iite.library.permissions import can
 
@@ -184,7 +184,7 @@ def resources_import(*, by: User, upload: IO[bytes] | Any) -> list[Resource]:
         for fields, status in checked:
             resource = services.resource_create(by=by, **fields)
             if status == "published":
-                services.resource_publish(resource=resource, by=by)
+                workflow.resource_publish(resource=resource, by=by)
             created.append(resource)
     return created
 

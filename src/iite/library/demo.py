@@ -11,7 +11,7 @@ from typing import Any
 
 from iite.accounts import selectors as account_selectors
 from iite.accounts.models import User
-from iite.library import services
+from iite.library import services, workflow
 from iite.library.models import Resource
 
 BY_SA_IGO = "CC-BY-SA-3.0-IGO"
@@ -292,7 +292,7 @@ def demo_load(*, admin: User) -> None:
     published = {}
     for fields in PUBLICATIONS:
         resource = services.resource_create(by=editor, **fields)
-        published[fields["title"]] = services.resource_publish(resource=resource, by=editor)
+        published[fields["title"]] = workflow.resource_publish(resource=resource, by=editor)
     collections = {
         code: services.collection_save(by=editor, code=code, kind=kind, names=names)
         for code, kind, names in COLLECTIONS
@@ -309,12 +309,12 @@ def demo_load(*, admin: User) -> None:
     cases = []
     for fields in CASE_STUDIES:
         case = services.resource_create(by=teacher, kind="case-study", **fields)
-        services.resource_submit(resource=case, by=teacher)
+        workflow.resource_submit(resource=case, by=teacher)
         cases.append(case)
     # Three go through review to publication; the last waits for its reviewer.
     for case in cases[:3]:
-        assignment = services.review_assign(resource=case, reviewer=reviewer, by=editor)
-        services.review_save(
+        assignment = workflow.review_assign(resource=case, reviewer=reviewer, by=editor)
+        workflow.review_save(
             assignment=assignment,
             by=reviewer,
             scores={
@@ -327,6 +327,6 @@ def demo_load(*, admin: User) -> None:
             comment="Clear practice; the evidence of impact would gain from figures over time.",
             recommendation="publish",
         )
-        services.resource_publish(resource=case, by=editor)
+        workflow.resource_publish(resource=case, by=editor)
     services.edition_link(resource=cases[1], to=cases[0], by=editor)
-    services.review_assign(resource=cases[3], reviewer=reviewer, by=editor)
+    workflow.review_assign(resource=cases[3], reviewer=reviewer, by=editor)

@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def extract_file_text(file_id: int) -> None:
     """Extract one file's text (a failure is recorded on the file for editors to see)."""
-    from iite.library import services
+    from iite.library import file_services
 
-    services.file_text_extract(file_id=file_id)
+    file_services.file_text_extract(file_id=file_id)

@@ -20,7 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.library import citations, csv_exchange, forms, jsonld, selectors, services
+from iite.library import (
+    citations,
+    csv_exchange,
+    file_services,
+    forms,
+    jsonld,
+    selectors,
+    services,
+    workflow,
+)
 from iite.library.models import Resource
 from iite.library.permissions import can
 
@@ -254,7 +263,7 @@ def resource_files(request: HttpRequest, uuid: UUID) -> HttpResponse:
             if "cover" in request.FILES:
                 cover_form = forms.CoverForm(request.POST, request.FILES)
                 if cover_form.is_valid():
-                    services.cover_set(
+                    file_services.cover_set(
                         resource=found, by=_me(request), upload=cover_form.cleaned_data["cover"]
                     )
                     messages.success(request, _("The cover image is saved."))
@@ -262,13 +271,13 @@ def resource_files(request: HttpRequest, uuid: UUID) -> HttpResponse:
             if "remove" in request.POST:
                 row = selectors.file_of(found, int(request.POST.get("remove") or 0))
                 if row is not None:
-                    services.file_remove(file=row, by=_me(request))
+                    file_services.file_remove(file=row, by=_me(request))
                     messages.success(request, _("The file is removed."))
                 return redirect("library:files", uuid=found.uuid)
             if "url" in request.POST:
                 link_form = forms.LinkForm(request.POST)
                 if link_form.is_valid():
-                    services.file_link_add(
+                    file_services.file_link_add(
                         resource=found, by=_me(request), **link_form.cleaned_data
                     )
                     messages.success(request, _("The link is added."))
@@ -276,7 +285,7 @@ def resource_files(request: HttpRequest, uuid: UUID) -> HttpResponse:
             else:
                 file_form = forms.FileForm(request.POST, request.FILES)
                 if file_form.is_valid():
-                    services.file_upload(
+                    file_services.file_upload(
                         resource=found,
                         by=_me(request),
                         upload=file_form.cleaned_data["file"],
@@ -313,7 +322,7 @@ def resource_files(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def resource_submit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     found = page_resource(request, uuid)
     try:
-        services.resource_submit(resource=found, by=_me(request))
+        workflow.resource_submit(resource=found, by=_me(request))
     except ApplicationError as error:
         messages.error(
             request,

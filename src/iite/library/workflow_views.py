@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from iite.core.errors import ApplicationError, PermissionDenied
 from iite.library import forms, selectors, services
+from iite.library import workflow as library_workflow
 from iite.library.models import Resource
 from iite.library.permissions import can
 from iite.library.views import page_resource
@@ -96,7 +97,7 @@ def review_act(request: HttpRequest, uuid: UUID, action: str) -> HttpResponse:
                 if reviewer is None:
                     form.add_error("reviewer", _("Choose a reviewer from the list."))
                 else:
-                    services.review_assign(resource=found, reviewer=reviewer, by=user)
+                    library_workflow.review_assign(resource=found, reviewer=reviewer, by=user)
                     messages.success(request, _("The reviewer is assigned and informed by email."))
         elif action == "review":
             mine = selectors.review_for(found, user)
@@ -106,7 +107,7 @@ def review_act(request: HttpRequest, uuid: UUID, action: str) -> HttpResponse:
                 request.POST, with_scores=found.kind == Resource.Kind.CASE_STUDY
             )
             if form.is_valid():
-                services.review_save(
+                library_workflow.review_save(
                     assignment=mine,
                     by=user,
                     scores=form.scores() or None,
@@ -115,26 +116,28 @@ def review_act(request: HttpRequest, uuid: UUID, action: str) -> HttpResponse:
                 )
                 messages.success(request, _("Your review is saved. Thank you."))
         elif action == "publish":
-            services.resource_publish(resource=found, by=user)
+            library_workflow.resource_publish(resource=found, by=user)
             messages.success(request, _("Published."))
         elif action == "return":
             form = forms_given["feedback_form"] = forms.FeedbackForm(request.POST)
             if form.is_valid():
-                services.resource_return(
+                library_workflow.resource_return(
                     resource=found, by=user, feedback=form.cleaned_data["feedback"]
                 )
                 messages.success(request, _("Returned to the submitter with your feedback."))
         elif action == "withdraw":
             form = forms_given["withdraw_form"] = forms.WithdrawForm(request.POST)
             if form.is_valid():
-                services.resource_withdraw(
+                library_workflow.resource_withdraw(
                     resource=found, by=user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Withdrawn. Its page now says so and why."))
         elif action == "reinstate":
             form = forms_given["reinstate_form"] = forms.ReinstateForm(request.POST)
             if form.is_valid():
-                services.resource_reinstate(resource=found, by=user, note=form.cleaned_data["note"])
+                library_workflow.resource_reinstate(
+                    resource=found, by=user, note=form.cleaned_data["note"]
+                )
                 messages.success(request, _("Published again. Its page is back."))
         elif action == "edition":
             form = forms_given["edition_form"] = forms.EditionForm(request.POST)

@@ -2,7 +2,7 @@
 
 A run asks the source's Identify, then ListRecords from the datestamp the last complete run
 reached (``HarvestSource.harvested_until``), follows resumption tokens, and hands each record to
-``library.services.harvested_resource_upsert`` (published directly, deduplicated by source and
+``library.workflow.harvested_resource_upsert`` (published directly, deduplicated by source and
 identifier; a deleted record withdraws it). Each page is written in one transaction; a record
 the library refuses (no title) is skipped and listed in the run. A broken response, a protocol
 error, a timeout or a refused address stops the run: what earlier pages wrote stays, the source's
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.library import services as library_services
+from iite.library import workflow as library_workflow
 from iite.library.models import (
     DEFAULT_HARVEST_INTERVAL_HOURS,
     MAX_HARVEST_INTERVAL_HOURS,
@@ -256,7 +256,7 @@ def _write_page(run: HarvestRun, source: HarvestSource, page: harvester.Page) ->
                     existed = Resource.objects.filter(
                         harvest_source=source, external_identifier=record.identifier[:500]
                     ).exists()
-                    resource = library_services.harvested_resource_upsert(
+                    resource = library_workflow.harvested_resource_upsert(
                         source=source,
                         identifier=record.identifier,
                         datestamp=record.datestamp,

@@ -9,7 +9,7 @@ import pytest
 from iite.accounts import services as accounts_services
 from iite.accounts.models import User
 from iite.accounts.tests.factories import make_user
-from iite.library import services
+from iite.library import services, workflow
 from iite.library.models import Resource
 
 
@@ -64,4 +64,4 @@ def case_study(by: User, **fields: Any) -> Resource:
 
 def published(by: User, **fields: Any) -> Resource:
     resource = publication(by, **fields)
-    return services.resource_publish(resource=resource, by=by)
+    return workflow.resource_publish(resource=resource, by=by)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from iite.library import services
+from iite.library import workflow
 from iite.library.models import Resource
 from iite.library.tests.conftest import CASE, case_study, person
 from iite.testing.browser import axe_violations
@@ -70,8 +70,8 @@ def test_form_review_and_resource_pages_have_no_axe_violations(
     reviewer = person("reviewer")
     member = person()
     resource = case_study(member, countries=["EG"], topics=["digital-skills"])
-    services.resource_submit(resource=resource, by=member)
-    services.review_assign(resource=resource, reviewer=reviewer, by=editor)
+    workflow.resource_submit(resource=resource, by=member)
+    workflow.review_assign(resource=resource, reviewer=reviewer, by=editor)
 
     page = signed_in_page(browser, live_server, member)
     page.goto(f"{live_server.url}/{language}/library/case-study/new/")

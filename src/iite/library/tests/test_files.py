@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from iite.core.errors import ApplicationError
-from iite.library import files, services
+from iite.library import file_services, files, workflow
 from iite.library.models import ResourceFile
 from iite.library.tests.conftest import case_study, publication
 
@@ -87,7 +87,7 @@ def test_corrupt_or_mislabelled_files_are_refused_and_nothing_is_stored(
 ):
     resource = publication(editor)
     with pytest.raises(ApplicationError) as refused:
-        services.file_upload(resource=resource, by=editor, upload=upload(name, data))
+        file_services.file_upload(resource=resource, by=editor, upload=upload(name, data))
     assert refused.value.code == code
     assert ResourceFile.objects.count() == 0
     assert stored(media) == []
@@ -97,7 +97,9 @@ def test_an_oversize_file_is_refused(editor, media, settings):
     settings.LIBRARY_UPLOAD_MAX_BYTES = 1000
     resource = publication(editor)
     with pytest.raises(ApplicationError, match="larger than") as refused:
-        services.file_upload(resource=resource, by=editor, upload=upload("a.pdf", PDF.read_bytes()))
+        file_services.file_upload(
+            resource=resource, by=editor, upload=upload("a.pdf", PDF.read_bytes())
+        )
     assert refused.value.code == "file_too_large"
     assert stored(media) == []
 
@@ -120,7 +122,7 @@ def test_text_is_extracted_in_the_background(
 ):
     resource = publication(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.file_upload(
+        row = file_services.file_upload(
             resource=resource, by=editor, upload=upload(name, data), label="Full text"
         )
     row.refresh_from_db()
@@ -143,13 +145,13 @@ def test_a_failed_extraction_is_recorded_and_does_not_block_publishing(
     writer.add_blank_page(width=200, height=200)
     writer.write(blank)
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.file_upload(
+        row = file_services.file_upload(
             resource=resource, by=editor, upload=upload("scan.pdf", blank.getvalue())
         )
     row.refresh_from_db()
     assert row.extraction == ResourceFile.Extraction.FAILED
     assert "no text" in row.extraction_error
-    services.resource_publish(resource=resource, by=editor)
+    workflow.resource_publish(resource=resource, by=editor)
     from iite.library import selectors
 
     assert list(selectors.extraction_failures()) == [row]
@@ -159,14 +161,18 @@ def test_images_need_no_extraction_and_a_member_adds_files_to_their_own_draft_on
     editor, member, media
 ):
     mine = case_study(member)
-    row = services.file_upload(resource=mine, by=member, upload=upload("photo.png", png_bytes()))
+    row = file_services.file_upload(
+        resource=mine, by=member, upload=upload("photo.png", png_bytes())
+    )
     assert row.extraction == ResourceFile.Extraction.NOT_NEEDED
     theirs = publication(editor)
     from iite.core.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.file_upload(resource=theirs, by=member, upload=upload("photo.png", png_bytes()))
-    services.resource_submit(resource=mine, by=member)
+        file_services.file_upload(
+            resource=theirs, by=member, upload=upload("photo.png", png_bytes())
+        )
+    workflow.resource_submit(resource=mine, by=member)
     mine.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.file_upload(resource=mine, by=member, upload=upload("photo.png", png_bytes()))
+        file_services.file_upload(resource=mine, by=member, upload=upload("photo.png", png_bytes()))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from lxml import etree
 
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.library import services
+from iite.library import workflow
 from iite.library.models import Resource, Transition
 from iite.library.oai import provider
 from iite.library.search.models import Entry
@@ -29,7 +29,7 @@ TITLE = "Mobile learning in small island states"
 @pytest.fixture
 def withdrawn(editor) -> Resource:
     resource = published(editor, title=TITLE)
-    return services.resource_withdraw(resource=resource, by=editor, reason="Wrong edition.")
+    return workflow.resource_withdraw(resource=resource, by=editor, reason="Wrong edition.")
 
 
 def oai_header(client: Client, resource: Resource, **arguments: str) -> etree._Element | None:
@@ -44,7 +44,7 @@ def oai_header(client: Client, resource: Resource, **arguments: str) -> etree._E
 def test_an_editor_publishes_a_withdrawn_resource_again(editor, withdrawn):
     first_published = withdrawn.published_at
     withdrawn_stamp = withdrawn.datestamp
-    again = services.resource_reinstate(
+    again = workflow.resource_reinstate(
         resource=withdrawn, by=editor, note="  The right edition after all.  "
     )
     assert again.status == Resource.Status.PUBLISHED
@@ -67,15 +67,15 @@ def test_only_editors_reinstate_only_withdrawn_resources_and_only_with_a_note(
 ):
     for someone in (member, reviewer):
         with pytest.raises(PermissionDenied):
-            services.resource_reinstate(resource=withdrawn, by=someone, note="Please.")
+            workflow.resource_reinstate(resource=withdrawn, by=someone, note="Please.")
     with pytest.raises(ApplicationError) as refused:
-        services.resource_reinstate(resource=withdrawn, by=editor, note=" \x00 ")
+        workflow.resource_reinstate(resource=withdrawn, by=editor, note=" \x00 ")
     assert refused.value.details[0]["field"] == "note"
     withdrawn.refresh_from_db()
     assert withdrawn.status == Resource.Status.WITHDRAWN
-    services.resource_reinstate(resource=withdrawn, by=editor, note="Back.")
+    workflow.resource_reinstate(resource=withdrawn, by=editor, note="Back.")
     with pytest.raises(ApplicationError, match="Only a withdrawn resource"):
-        services.resource_reinstate(resource=withdrawn, by=editor, note="Again.")
+        workflow.resource_reinstate(resource=withdrawn, by=editor, note="Again.")
     assert Transition.objects.filter(resource=withdrawn, comment="Again.").count() == 0
 
 
@@ -94,7 +94,7 @@ def test_page_search_oai_sitemap_and_feed_follow(client, editor, withdrawn, monk
     assert str(withdrawn.uuid) not in client.get("/sitemap-1.xml").getvalue().decode()
     assert TITLE not in client.get("/en/library/feeds/new.atom").content.decode()
 
-    services.resource_reinstate(resource=withdrawn, by=editor, note="Back.")
+    workflow.resource_reinstate(resource=withdrawn, by=editor, note="Back.")
 
     assert client.get(page).status_code == 200
     assert hit in client.get("/en/library/", {"q": "island"}).content.decode()

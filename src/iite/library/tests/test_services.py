@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from iite.core.errors import ApplicationError, PermissionDenied
-from iite.library import selectors, services
+from iite.library import selectors, services, workflow
 from iite.library.models import HarvestSource, Resource, ReviewAssignment, Transition
 from iite.library.tests.conftest import CASE, case_study, person, publication, published
 from iite.reference.models import Country
@@ -108,22 +108,22 @@ def test_the_whole_review_workflow_is_recorded_and_the_submitter_told(
 
 def _review_and_publish(editor, reviewer, member):
     resource = case_study(member)
-    services.resource_submit(resource=resource, by=member)
-    assignment = services.review_assign(resource=resource, reviewer=reviewer, by=editor)
+    workflow.resource_submit(resource=resource, by=member)
+    assignment = workflow.review_assign(resource=resource, reviewer=reviewer, by=editor)
     resource.refresh_from_db()
     assert resource.status == Resource.Status.IN_REVIEW
 
     with pytest.raises(ApplicationError, match="review is complete"):
-        services.resource_publish(resource=resource, by=editor)
+        workflow.resource_publish(resource=resource, by=editor)
 
-    services.review_save(
+    workflow.review_save(
         assignment=assignment,
         by=reviewer,
         scores=dict.fromkeys(selectors.CRITERIA, 4),
         comment="Strong evidence.",
         recommendation="publish",
     )
-    services.resource_publish(resource=resource, by=editor)
+    workflow.resource_publish(resource=resource, by=editor)
     resource.refresh_from_db()
     assert resource.status == Resource.Status.PUBLISHED
     assert resource.published_at is not None
@@ -134,18 +134,18 @@ def test_a_returned_case_study_can_be_corrected_and_resubmitted(
     editor, member, django_capture_on_commit_callbacks
 ):
     resource = case_study(member)
-    services.resource_submit(resource=resource, by=member)
+    workflow.resource_submit(resource=resource, by=member)
     with pytest.raises(ApplicationError):
-        services.resource_return(resource=resource, by=editor, feedback=" ")
+        workflow.resource_return(resource=resource, by=editor, feedback=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.resource_return(resource=resource, by=editor, feedback="Add figures on results.")
+        workflow.resource_return(resource=resource, by=editor, feedback="Add figures on results.")
     resource.refresh_from_db()
     assert resource.status == Resource.Status.RETURNED
     assert "Add figures" in mail.outbox[-1].body
     services.resource_update(
         resource=resource, by=member, case_study={**CASE, "results": "Up 12 points."}
     )
-    services.resource_submit(resource=resource, by=member)
+    workflow.resource_submit(resource=resource, by=member)
     resource.refresh_from_db()
     assert resource.status == Resource.Status.SUBMITTED
     assert resource.case_study.results == "Up 12 points."
@@ -154,7 +154,7 @@ def test_a_returned_case_study_can_be_corrected_and_resubmitted(
 def test_an_incomplete_case_study_cannot_be_submitted(member):
     resource = case_study(member, case_study={"context": "Only the context."})
     with pytest.raises(ApplicationError) as refused:
-        services.resource_submit(resource=resource, by=member)
+        workflow.resource_submit(resource=resource, by=member)
     assert {d["field"] for d in refused.value.details} == {
         "case_study.solution",
         "case_study.results",
@@ -167,22 +167,22 @@ def test_nobody_but_the_roles_in_the_table_moves_a_resource(editor, reviewer, me
     resource = case_study(member)
     other = person()
     with pytest.raises(PermissionDenied):
-        services.resource_submit(resource=resource, by=other)
-    services.resource_submit(resource=resource, by=member)
+        workflow.resource_submit(resource=resource, by=other)
+    workflow.resource_submit(resource=resource, by=member)
     for actor in (member, reviewer):
         with pytest.raises(PermissionDenied):
-            services.resource_publish(resource=resource, by=actor)
+            workflow.resource_publish(resource=resource, by=actor)
         with pytest.raises(PermissionDenied):
-            services.review_assign(resource=resource, reviewer=reviewer, by=actor)
+            workflow.review_assign(resource=resource, reviewer=reviewer, by=actor)
     with pytest.raises(ApplicationError, match="reviewer role"):
-        services.review_assign(resource=resource, reviewer=other, by=editor)
-    assignment = services.review_assign(resource=resource, reviewer=reviewer, by=editor)
+        workflow.review_assign(resource=resource, reviewer=other, by=editor)
+    assignment = workflow.review_assign(resource=resource, reviewer=reviewer, by=editor)
     with pytest.raises(PermissionDenied):
-        services.review_save(
+        workflow.review_save(
             assignment=assignment, by=editor, scores={}, comment="x", recommendation="publish"
         )
     with pytest.raises(ApplicationError) as refused:
-        services.review_save(
+        workflow.review_save(
             assignment=assignment,
             by=reviewer,
             scores={"innovation": 9, "beauty": 3},
@@ -198,8 +198,8 @@ def test_withdrawing_leaves_a_tombstone_and_moves_the_datestamp(editor):
     resource = published(editor)
     first = resource.datestamp
     with pytest.raises(ApplicationError):
-        services.resource_withdraw(resource=resource, by=editor, reason="")
-    services.resource_withdraw(
+        workflow.resource_withdraw(resource=resource, by=editor, reason="")
+    workflow.resource_withdraw(
         resource=resource, by=editor, reason="Superseded by the 2024 edition."
     )
     resource.refresh_from_db()
@@ -264,7 +264,7 @@ def test_a_harvested_record_is_published_deduplicated_and_withdrawn_when_deleted
         "language": ["eng"],
         "rights": ["https://creativecommons.org/licenses/by/4.0/legalcode"],
     }
-    resource = services.harvested_resource_upsert(
+    resource = workflow.harvested_resource_upsert(
         source=source, identifier="oai:zenodo.org:1", datestamp=None, metadata=record, deleted=False
     )
     assert resource is not None
@@ -276,7 +276,7 @@ def test_a_harvested_record_is_published_deduplicated_and_withdrawn_when_deleted
     assert resource.keywords == ["mobile learning", "Africa"]
     assert resource.issued == date(2021, 5, 3)
 
-    again = services.harvested_resource_upsert(
+    again = workflow.harvested_resource_upsert(
         source=source,
         identifier="oai:zenodo.org:1",
         datestamp=None,
@@ -288,19 +288,19 @@ def test_a_harvested_record_is_published_deduplicated_and_withdrawn_when_deleted
     assert Resource.objects.count() == 1
     assert again.title.endswith("(2nd ed.)")
 
-    gone = services.harvested_resource_upsert(
+    gone = workflow.harvested_resource_upsert(
         source=source, identifier="oai:zenodo.org:1", datestamp=None, metadata={}, deleted=True
     )
     assert gone is not None
     assert gone.status == Resource.Status.WITHDRAWN
     assert (
-        services.harvested_resource_upsert(
+        workflow.harvested_resource_upsert(
             source=source, identifier="oai:never", datestamp=None, metadata={}, deleted=True
         )
         is None
     )
     with pytest.raises(ApplicationError):
-        services.harvested_resource_upsert(
+        workflow.harvested_resource_upsert(
             source=source, identifier="oai:x", datestamp=None, metadata={"title": []}, deleted=False
         )
 
@@ -336,7 +336,7 @@ def test_a_mail_server_that_is_down_loses_no_step(
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     resource = case_study(member)
     with django_capture_on_commit_callbacks(execute=True):
-        services.resource_submit(resource=resource, by=member)
+        workflow.resource_submit(resource=resource, by=member)
     resource.refresh_from_db()
     assert resource.status == Resource.Status.SUBMITTED
     assert Transition.objects.filter(resource=resource, to_status="submitted").count() == 1

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from lxml import etree
 
-from iite.library import jsonld, services
+from iite.library import file_services, jsonld, services, workflow
 from iite.library.models import Collection, Resource, UsageMonth
 from iite.library.selectors import CRITERIA
 from iite.library.tests.conftest import case_study, publication, published
@@ -110,7 +110,7 @@ def test_a_draft_is_hidden_and_a_withdrawn_resource_leaves_a_tombstone(client, e
     assert client.get(f"/en/library/r/{draft.uuid}/").status_code == 404
     assert signed_in(editor).get(f"/en/library/r/{draft.uuid}/").status_code == 200
     resource = published(editor, abstract="Secret details")
-    services.resource_withdraw(resource=resource, by=editor, reason="Replaced by the 2025 edition.")
+    workflow.resource_withdraw(resource=resource, by=editor, reason="Replaced by the 2025 edition.")
     response = client.get(f"/en/library/r/{resource.uuid}/")
     assert response.status_code == 410
     html = response.content.decode()
@@ -349,10 +349,12 @@ def test_downloads_are_counted_and_uploaded_html_is_sandboxed(editor, settings, 
     settings.MEDIA_ROOT = tmp_path
     resource = published(editor)
     html = b"<!doctype html><html><body><script>alert(1)</script><p>Guide</p></body></html>"
-    row = services.file_upload(
+    row = file_services.file_upload(
         resource=resource, by=editor, upload=SimpleUploadedFile("guide.html", html)
     )
-    link = services.file_link_add(resource=resource, by=editor, url="https://example.org/video")
+    link = file_services.file_link_add(
+        resource=resource, by=editor, url="https://example.org/video"
+    )
     client = Client()
     response = client.get(f"/en/library/r/{resource.uuid}/files/{row.pk}/")
     assert response.status_code == 200
