@@ -3,10 +3,11 @@
 Builds a throwaway database (SQLite in a temporary folder, or test_<name> on PostgreSQL), one
 published path and N learners who have completed it, then times in one run:
 
-- issuing: ``learning.services.credential_issue`` for each completed enrolment (build the
-  OpenBadgeCredential, canonicalise, hash, sign, store);
-- verifying: ``learning.selectors.credential_verify`` on each stored credential (parse, check
-  contexts, canonicalise, hash, verify the signature, issuer, dates, revocation in the database);
+- issuing: ``learning.credential_services.credential_issue`` for each completed enrolment (build
+  the OpenBadgeCredential, canonicalise, hash, sign, store);
+- verifying: ``learning.credential_selectors.credential_verify`` on each stored credential (parse,
+  check contexts, canonicalise, hash, verify the signature, issuer, dates, revocation in the
+  database);
 
 and prints credentials per second for each and where the time goes: JSON-LD canonicalisation
 (RDFC-1.0 with pyld over the shipped contexts), Ed25519 signing or verifying, and the rest
@@ -83,7 +84,7 @@ def prepare(count: int) -> list[int]:
 
 
 def run(count: int) -> None:
-    from iite.learning import selectors, services
+    from iite.learning import credential_selectors, credential_services
     from iite.learning.credentials import signing
     from iite.learning.models import Credential, Enrolment
 
@@ -97,18 +98,20 @@ def run(count: int) -> None:
     signing.signature_valid = clock.wrap("verify", signing.signature_valid)
 
     enrolments = list(Enrolment.objects.select_related("path", "learner").order_by("pk"))
-    services.credential_issue(enrolment=enrolments[0])  # first use: generates the key
+    credential_services.credential_issue(enrolment=enrolments[0])  # first use: generates the key
     clock.take()
     started = time.perf_counter()
     for enrolment in enrolments[1:]:
-        services.credential_issue(enrolment=enrolment)
+        credential_services.credential_issue(enrolment=enrolment)
     issue_time = time.perf_counter() - started
     issued = clock.take()
     assert Credential.objects.count() == len(enrolment_ids)
 
     documents = list(Credential.objects.order_by("pk").values_list("document", flat=True))
     started = time.perf_counter()
-    invalid = sum(1 for document in documents if not selectors.credential_verify(document).valid)
+    invalid = sum(
+        1 for document in documents if not credential_selectors.credential_verify(document).valid
+    )
     verify_time = time.perf_counter() - started
     verified = clock.take()
     assert invalid == 0, f"{invalid} credentials did not verify"

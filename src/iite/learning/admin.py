@@ -1,7 +1,7 @@
 """Staff screens for paths (with their steps and cohorts) and issued credentials.
 
 Credentials are read-only here: their document is signed, so nothing in it may change; the one
-change staff make, revocation, goes through ``services.credential_revoke``.
+change staff make, revocation, goes through ``credential_services.credential_revoke``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from iite.core.errors import ApplicationError
-from iite.learning import services
+from iite.learning import credential_services
 from iite.learning.models import Cohort, Credential, Enrolment, Path, Step
 
 
@@ -66,7 +66,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 def revoke(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     for credential in queryset:
         try:
-            services.credential_revoke(
+            credential_services.credential_revoke(
                 credential=credential,
                 reason=str(_("Withdrawn by the platform's staff.")),
                 by=request.user,  # type: ignore[arg-type]

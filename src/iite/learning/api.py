@@ -23,10 +23,11 @@ from iite.accounts.models import User
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
 from iite.core.pagination import PageNumberPagination
 from iite.core.translation import data_key
-from iite.learning import authoring, selectors, services
+from iite.learning import authoring, authoring_selectors, credential_selectors, selectors, services
 from iite.learning.credentials import document as documents
 from iite.learning.credentials.verification import MAX_BYTES, Verdict
 from iite.learning.models import Path, Step
+from iite.learning.recommendations import latest_result_of, recommendations_for
 from iite.learning.schemas import (
     CredentialListOut,
     EnrolmentOut,
@@ -109,7 +110,7 @@ def _path_detail_out(path: Path) -> dict[str, Any]:
 
 # --- Authoring (editors and administrators) ------------------------------------------------------
 def _authored(request: HttpRequest, slug: str) -> Path:
-    return selectors.path_for_authoring(slug, user=_actor(request))
+    return authoring_selectors.path_for_authoring(slug, user=_actor(request))
 
 
 def _path_fields(payload: PathFieldsIn, path: Path | None = None) -> dict[str, Any]:
@@ -134,14 +135,14 @@ def _path_fields(payload: PathFieldsIn, path: Path | None = None) -> dict[str, A
         if value is None:
             continue
         if name == "prerequisites":
-            found = {p.slug: p for p in selectors.prerequisites_to_choose(path)}
+            found = {p.slug: p for p in authoring_selectors.prerequisites_to_choose(path)}
             unknown = [slug for slug in value if slug not in found]
             if unknown:
                 message = _("There is no such path: %(slugs)s.") % {"slugs": ", ".join(unknown)}
                 errors.append({"field": name, "message": message})
             value = [found[slug] for slug in value if slug in found]
         elif name == "facilitators":
-            value, unknown = selectors.users_by_email(value)
+            value, unknown = authoring_selectors.users_by_email(value)
             if unknown:
                 message = _("Nobody has signed up with: %(emails)s.") % {
                     "emails": ", ".join(unknown)
@@ -169,7 +170,7 @@ def path_update(request: HttpRequest, slug: str, payload: PathFieldsIn) -> dict[
     """Only the fields sent change; lists replace the whole list. The slug never changes."""
     path = _authored(request, slug)
     authoring.path_update(path=path, by=_actor(request), **_path_fields(payload, path))
-    return _path_detail_out(selectors.path_for_authoring(slug, user=_actor(request)))
+    return _path_detail_out(authoring_selectors.path_for_authoring(slug, user=_actor(request)))
 
 
 @router.post("/paths/{slug}/publish", response=PathDetailOut, summary="Publish a path (authors)")
@@ -184,7 +185,7 @@ def path_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
 def step_add(request: HttpRequest, slug: str, payload: StepIn) -> Status[dict[str, Any]]:
     path = _authored(request, slug)
     fields = payload.dict()
-    fields["resource"] = selectors.resource_to_choose(payload.resource or "")
+    fields["resource"] = authoring_selectors.resource_to_choose(payload.resource or "")
     services.step_add(path=path, by=_actor(request), **fields)
     return Status(201, _path_detail_out(path))
 
@@ -258,10 +259,8 @@ def recommendations(
 ) -> dict[str, Any]:
     user = _actor(request)
     language = data_key(lang or translation.get_language() or "en")
-    result = selectors.latest_result_of(user)
-    suggestions = (
-        selectors.recommendations_for(result, language=language) if result is not None else []
-    )
+    result = latest_result_of(user)
+    suggestions = recommendations_for(result, language=language) if result is not None else []
     return {
         "language": language,
         "assessed": result is not None,
@@ -293,7 +292,7 @@ def my_credentials(request: HttpRequest) -> list[dict[str, Any]]:
             "revoked": credential.is_revoked,
             "url": documents.credential_url(str(credential.public_id)),
         }
-        for credential in selectors.credentials_of(_actor(request))
+        for credential in credential_selectors.credentials_of(_actor(request))
     ]
 
 
@@ -327,7 +326,7 @@ def verify(request: HttpRequest) -> dict[str, Any]:
         raw: bytes = b" " * (MAX_BYTES + 1)  # judged too large without being read
     else:
         raw = request.read(MAX_BYTES + 1)
-    verdict: Verdict = selectors.credential_verify(raw)
+    verdict: Verdict = credential_selectors.credential_verify(raw)
     return verdict.as_data()
 
 
@@ -335,7 +334,7 @@ def verify(request: HttpRequest) -> dict[str, Any]:
     "/issuer", auth=None, summary="The issuer profile, with its keys", response={200: dict}
 )
 def issuer(request: HttpRequest) -> HttpResponse:
-    return _json_ld(selectors.issuer_profile())
+    return _json_ld(credential_selectors.issuer_profile())
 
 
 @credentials_router.get(
@@ -345,19 +344,19 @@ def issuer(request: HttpRequest) -> HttpResponse:
     response={200: dict},
 )
 def key(request: HttpRequest, multibase: str) -> HttpResponse:
-    return _json_ld(selectors.did_document(multibase))
+    return _json_ld(credential_selectors.did_document(multibase))
 
 
 @credentials_router.get(
     "/status/{number}", auth=None, summary="A revocation status list", response={200: dict}
 )
 def status(request: HttpRequest, number: int) -> HttpResponse:
-    return _json_ld(selectors.status_list_credential(number))
+    return _json_ld(credential_selectors.status_list_credential(number))
 
 
 @credentials_router.get(
     "/{public_id}", auth=None, summary="One credential, as issued", response={200: dict}
 )
 def credential(request: HttpRequest, public_id: str) -> HttpResponse:
-    found = selectors.credential_by_public_id(public_id)
+    found = credential_selectors.credential_by_public_id(public_id)
     return HttpResponse(found.document.encode("utf-8"), content_type=JSON_LD)

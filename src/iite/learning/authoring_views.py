@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
-from iite.learning import authoring, selectors, services
+from iite.learning import authoring, authoring_selectors, services
 from iite.learning.forms import CohortForm, PathForm, QuestionForm, StepForm, add_problems
 from iite.learning.models import Path, Step
 from iite.learning.permissions import can
@@ -36,7 +36,7 @@ def _author(request: HttpRequest) -> User:
 
 def _path(request: HttpRequest, slug: str) -> Path:
     try:
-        return selectors.path_for_authoring(slug, user=request.user)
+        return authoring_selectors.path_for_authoring(slug, user=request.user)
     except PermissionDenied as error:
         raise Forbidden(error.message) from None
     except NotFound as error:
@@ -45,7 +45,7 @@ def _path(request: HttpRequest, slug: str) -> Path:
 
 def _step(path: Path, step_id: int) -> Step:
     try:
-        return selectors.step_for_authoring(path, step_id)
+        return authoring_selectors.step_for_authoring(path, step_id)
     except NotFound as error:
         raise Http404(error.message) from None
 
@@ -67,7 +67,7 @@ def paths(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     mine = request.GET.get("mine") == "1"
     context = {
-        "paths": selectors.paths_managed(user, status=status, mine=mine),
+        "paths": authoring_selectors.paths_managed(user, status=status, mine=mine),
         "statuses": Path.Status.choices,
         "status": status if status in Path.Status.values else "",
         "mine": mine,
@@ -118,8 +118,8 @@ def path_manage(request: HttpRequest, slug: str) -> HttpResponse:
     path = _path(request, slug)
     context = {
         "path": path,
-        "steps": selectors.steps_for_authoring(path),
-        "cohorts": selectors.cohorts_of(path),
+        "steps": authoring_selectors.steps_for_authoring(path),
+        "cohorts": authoring_selectors.cohorts_of(path),
         "kinds": Step.Kind.choices,
     }
     return render(request, "learning/manage/path.html", context)
@@ -155,11 +155,11 @@ def _step_context(request: HttpRequest, path: Path, kind: str, step: Step | None
     query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("q", "")
     resources: list[Any] = []
     if kind == Step.Kind.RESOURCE:
-        resources = selectors.resources_to_choose(query)
+        resources = authoring_selectors.resources_to_choose(query)
         chosen = request.POST.get("resource") or (
             str(step.resource.uuid) if step and step.resource else ""
         )
-        current = selectors.resource_to_choose(chosen)
+        current = authoring_selectors.resource_to_choose(chosen)
         if current is not None and current not in resources:
             resources.insert(0, current)
     return {
@@ -375,7 +375,7 @@ def cohort_edit(request: HttpRequest, slug: str, cohort_id: int) -> HttpResponse
     user = _author(request)
     path = _path(request, slug)
     try:
-        cohort = selectors.cohort_for_authoring(path, cohort_id)
+        cohort = authoring_selectors.cohort_for_authoring(path, cohort_id)
     except NotFound as error:
         raise Http404(error.message) from None
     if request.method == "POST":

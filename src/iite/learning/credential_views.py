@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from iite.core import pdf
 from iite.core.errors import ApplicationError, NotFound
-from iite.learning import selectors
+from iite.learning import credential_selectors
 from iite.learning.credentials import baking
 from iite.learning.credentials.verification import MAX_BYTES, Verdict
 from iite.learning.models import Credential
@@ -26,7 +26,7 @@ MAX_POST = baking.MAX_PNG + 2 * MAX_BYTES
 
 def _credential(public_id: str) -> Credential:
     try:
-        return selectors.credential_by_public_id(public_id)
+        return credential_selectors.credential_by_public_id(public_id)
     except NotFound as error:
         raise Http404(error.message) from None
 
@@ -73,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 % {"max": MAX_BYTES // 1024},
             )
         if raw is not None:
-            verdict = selectors.credential_verify(raw)
+            verdict = credential_selectors.credential_verify(raw)
             pasted = raw if isinstance(raw, str) and len(raw) <= MAX_BYTES else ""
     context = {"verdict": verdict, "error": error, "pasted": pasted, "max_kb": MAX_BYTES // 1024}
     return render(request, "learning/verify.html", context, status=400 if error else 200)
@@ -82,7 +82,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def credential_page(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(public_id)
-    verdict = selectors.credential_verify(credential.document)
+    verdict = credential_selectors.credential_verify(credential.document)
     context = {
         "credential": credential,
         "document": json.loads(credential.document),
@@ -109,7 +109,7 @@ def credential_json(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def credential_png(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(public_id)
-    aspect = selectors.badge_colour_of(credential)
+    aspect = credential_selectors.badge_colour_of(credential)
     png = baking.bake(baking.badge_image(aspect), credential.document)
     return _attachment(png, "image/png", f"badge-{public_id}.png")
 

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from iite.core.translation import pick
-from iite.learning import selectors
+from iite.learning import authoring_selectors
 from iite.learning.models import LANGUAGE_CHOICES, Cohort, Path, Step
 
 QUESTION_SLOTS = 6
@@ -47,7 +47,7 @@ def _emails(field: Any) -> forms.CharField:
 
 
 def _people(text: str) -> list[Any]:
-    found, unknown = selectors.users_by_email(text.split())
+    found, unknown = authoring_selectors.users_by_email(text.split())
     if unknown:
         raise forms.ValidationError(
             _("Nobody has signed up with: %(emails)s.") % {"emails": ", ".join(unknown)}
@@ -64,7 +64,7 @@ def _competency_field(label: Any) -> forms.MultipleChoiceField:
 def _competency_choices() -> list[tuple[str, str]]:
     return [
         (c.code, f"{c.code} · {pick(c.names)} ({c.dimension.name}, {c.level.name})")
-        for c in selectors.competencies_to_align()
+        for c in authoring_selectors.competencies_to_align()
     ]
 
 
@@ -118,7 +118,7 @@ class PathForm(forms.Form):
             del self.fields["slug"]
         _choice(self.fields["language"]).choices = [("", _("Choose…")), *LANGUAGE_CHOICES]
         _choice(self.fields["competencies"]).choices = _competency_choices()
-        self._prerequisites = {p.slug: p for p in selectors.prerequisites_to_choose(path)}
+        self._prerequisites = {p.slug: p for p in authoring_selectors.prerequisites_to_choose(path)}
         _choice(self.fields["prerequisites"]).choices = [
             (slug, p.title) for slug, p in self._prerequisites.items()
         ]
@@ -223,7 +223,7 @@ class StepForm(forms.Form):
         if self.kind == Step.Kind.EXTERNAL:
             fields["url"] = data["url"]
         if self.kind == Step.Kind.RESOURCE:
-            fields["resource"] = selectors.resource_to_choose(data["resource"])
+            fields["resource"] = authoring_selectors.resource_to_choose(data["resource"])
         return fields
 
     @staticmethod

@@ -1,15 +1,13 @@
-"""Writes of the learning app: paths, steps, cohorts, enrolment, progress, credentials.
+"""Writes of the learning app: paths, steps, cohorts, enrolment, progress and completion.
 
 Every function validates first and writes inside one transaction, so bad input raises an
 ``ApplicationError`` with a translated message and changes nothing. Completing a path issues its
-credential in the same transaction; a second completion (a double post, a race) finds the one
-already issued, because a credential is unique per enrolment.
+credential (``credential_services``) in the same transaction; a second completion (a double
+post, a race) finds the one already issued, because a credential is unique per enrolment.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -22,9 +20,7 @@ from django.utils.translation import gettext as _
 
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, NotFound, PermissionDenied
-from iite.learning import selectors
-from iite.learning.credentials import document as documents
-from iite.learning.credentials import keys, signing, status_list
+from iite.learning import credential_services, selectors
 from iite.learning.models import (
     Cohort,
     Credential,
@@ -349,7 +345,7 @@ def quiz_submit(
     return progress
 
 
-# --- Completion and credentials ------------------------------------------------------------------
+# --- Completion ----------------------------------------------------------------------------------
 @transaction.atomic
 def completion_check(*, enrolment: Enrolment) -> Credential | None:
     """Complete the enrolment and issue its credential when every step is done.
@@ -375,82 +371,4 @@ def completion_check(*, enrolment: Enrolment) -> Credential | None:
         status=Enrolment.Status.COMPLETED, completed_at=now
     )
     enrolment.status, enrolment.completed_at = Enrolment.Status.COMPLETED, now
-    return credential_issue(enrolment=enrolment)
-
-
-def _next_status_index() -> int:
-    last = Credential.objects.aggregate(last=Max("status_index"))["last"]
-    return 0 if last is None else last + 1
-
-
-@transaction.atomic
-def credential_issue(*, enrolment: Enrolment) -> Credential:
-    """Sign and store the credential of a completed enrolment (once: a second call returns it)."""
-    existing = Credential.objects.filter(enrolment=enrolment).first()
-    if existing is not None:
-        return existing
-    if enrolment.status != Enrolment.Status.COMPLETED:
-        raise _invalid(_("The path is not completed yet."))
-    achievement = selectors.achievement_of(enrolment.path)
-    key = keys.current_key()
-    issued_at = timezone.now().replace(microsecond=0)
-    stamp = issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    for _attempt in range(5):
-        credential = Credential(enrolment=enrolment, key=key.multibase, issued_at=issued_at)
-        credential.status_index = _next_status_index()
-        unsigned = documents.open_badge(
-            public_id=str(credential.public_id),
-            achievement=achievement,
-            learner_name=enrolment.learner.name,
-            email=enrolment.learner.email,
-            salt=secrets.token_hex(8),
-            valid_from=stamp,
-            status_index=credential.status_index,
-            list_size=status_list.LIST_SIZE,
-        )
-        signed = signing.sign(
-            unsigned,
-            private_key=key.private_key,
-            verification_method=key.verification_method,
-            created=stamp,
-        )
-        credential.document = json.dumps(signed, ensure_ascii=False, indent=2)
-        try:
-            with transaction.atomic():
-                credential.save()
-        except IntegrityError:
-            found = Credential.objects.filter(enrolment=enrolment).first()
-            if found is not None:
-                return found  # issued by a concurrent request
-            continue  # the status index was taken meanwhile: take the next one
-        return credential
-    raise ApplicationError(
-        _("The credential could not be issued just now; try again."), code="busy", status=503
-    )
-
-
-@transaction.atomic
-def credential_revoke(*, credential: Credential, reason: str, by: User) -> Credential:
-    """Revoke a credential: its bit in the status list is set from now on."""
-    if not can(by, "credential.revoke"):
-        raise PermissionDenied(_("Only administrators revoke credentials."))
-    reason = " ".join(reason.split())
-    if not reason or len(reason) > 500:
-        raise _invalid(
-            _("Say why the credential is revoked (500 characters at most)."),
-            [{"field": "reason", "message": _("Give the reason.")}],
-        )
-    credential = Credential.objects.select_for_update().get(pk=credential.pk)
-    if credential.revoked_at is None:
-        credential.revoked_at = timezone.now()
-        credential.revocation_reason = reason
-        credential.revoked_by = by
-        credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
-    return credential
-
-
-def issuer_key_rotate(*, by: User | None) -> keys.IssuerKey:
-    """Make a new signing key current (``by=None``: the console command)."""
-    if by is not None and not can(by, "issuer_key.rotate"):
-        raise PermissionDenied(_("Only administrators rotate the signing key."))
-    return keys.rotate()
+    return credential_services.credential_issue(enrolment=enrolment)

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from iite.accounts.models import User
 from iite.core.errors import ApplicationError, NotFound
 from iite.core.translation import data_key
-from iite.learning import selectors, services
+from iite.learning import credential_selectors, selectors, services
 from iite.learning.models import LANGUAGE_CHOICES, Cohort, Enrolment, Path, Step, StepProgress
 from iite.learning.permissions import can
+from iite.learning.recommendations import latest_result_of, recommendations_for
 
 
 def _path(request: HttpRequest, slug: str) -> Path:
@@ -151,7 +152,7 @@ def _act(request: HttpRequest, enrolment: Enrolment, step: Step) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "enrolments": selectors.dashboard_of(_user(request)),
-        "credentials": selectors.credentials_of(_user(request)),
+        "credentials": credential_selectors.credentials_of(_user(request)),
         "facilitating": selectors.cohorts_facilitated_by(_user(request)).exists(),
     }
     return render(request, "learning/dashboard.html", context)
@@ -161,10 +162,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def recommendations(request: HttpRequest) -> HttpResponse:
     language = data_key(translation.get_language() or "en")
-    result = selectors.latest_result_of(_user(request))
-    suggestions = (
-        selectors.recommendations_for(result, language=language) if result is not None else []
-    )
+    result = latest_result_of(_user(request))
+    suggestions = recommendations_for(result, language=language) if result is not None else []
     context = {"result": result, "suggestions": suggestions, "language": language}
     return render(request, "learning/recommendations.html", context)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iite.core.errors import PermissionDenied
-from iite.learning import selectors, services
+from iite.learning import credential_selectors, credential_services, services
 from iite.learning.credentials import baking, keys, status_list
 from iite.learning.credentials.verification import MAX_BYTES
 from iite.learning.models import Credential
@@ -53,7 +53,7 @@ def test_a_completed_path_gives_a_valid_open_badge(credential, no_network):
     assert [a["targetCode"] for a in achievement["alignment"]] == ["1.KA"]
     assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert document["proof"]["verificationMethod"].startswith("did:key:z6Mk")
-    verdict = selectors.credential_verify(credential.document)
+    verdict = credential_selectors.credential_verify(credential.document)
     assert verdict.valid, verdict.as_data()
     assert set(checks(verdict).values()) == {"pass"}
 
@@ -89,7 +89,7 @@ def test_any_one_character_changed_fails(credential, data):
         json.loads(changed)
     except ValueError:
         return
-    verdict = selectors.credential_verify(changed)
+    verdict = credential_selectors.credential_verify(changed)
     assert not verdict.valid, (at, original, replacement, verdict.as_data())
     assert document  # the original still parses
 
@@ -101,16 +101,16 @@ def test_completing_twice_issues_one_credential(path, learner, editor):
     step = path.steps.get(kind="external")
     services.step_complete(enrolment=enrolment, step=step, user=learner)
     assert services.completion_check(enrolment=enrolment) == credential
-    assert services.credential_issue(enrolment=enrolment) == credential
+    assert credential_services.credential_issue(enrolment=enrolment) == credential
     assert Credential.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_revoked_credentials_fail_on_revocation(credential, admin, editor):
     with pytest.raises(PermissionDenied):
-        services.credential_revoke(credential=credential, reason="error", by=editor)
-    services.credential_revoke(credential=credential, reason="Issued in error", by=admin)
-    verdict = selectors.credential_verify(credential.document)
+        credential_services.credential_revoke(credential=credential, reason="error", by=editor)
+    credential_services.credential_revoke(credential=credential, reason="Issued in error", by=admin)
+    verdict = credential_selectors.credential_verify(credential.document)
     assert not verdict.valid
     assert checks(verdict)["revocation"] == "fail"
     assert checks(verdict)["signature"] == "pass"
@@ -119,15 +119,15 @@ def test_revoked_credentials_fail_on_revocation(credential, admin, editor):
 @pytest.mark.django_db
 def test_status_list_sets_the_revoked_bit(credential, admin):
     index = credential.status_index
-    listed = selectors.status_list_credential(0)
+    listed = credential_selectors.status_list_credential(0)
     bits = status_list.decode(listed["credentialSubject"]["encodedList"])
     assert len(bits) * 8 == status_list.LIST_SIZE
     assert not status_list.is_set(bits, index)
-    services.credential_revoke(credential=credential, reason="Issued in error", by=admin)
-    listed = selectors.status_list_credential(0)
+    credential_services.credential_revoke(credential=credential, reason="Issued in error", by=admin)
+    listed = credential_selectors.status_list_credential(0)
     assert status_list.is_set(status_list.decode(listed["credentialSubject"]["encodedList"]), index)
     # The status list is itself a credential we signed.
-    assert selectors.credential_verify(json.dumps(listed)).valid
+    assert credential_selectors.credential_verify(json.dumps(listed)).valid
 
 
 @pytest.mark.django_db
@@ -139,14 +139,14 @@ def test_rotated_keys_still_verify_old_credentials(path, learner, editor, creden
     first = keys.current_key()
     pem = credential_keys / f"{first.multibase}.pem"
     assert oct(os.stat(pem).st_mode & 0o777) == "0o600"
-    second = services.issuer_key_rotate(by=None)
+    second = credential_services.issuer_key_rotate(by=None)
     assert second.multibase != first.multibase
     other = make_path(editor, slug="second-path")
     new = complete(other, make_user(), editor)
     assert json.loads(new.document)["proof"]["verificationMethod"] == second.verification_method
-    assert selectors.credential_verify(old.document).valid
-    assert selectors.credential_verify(new.document).valid
-    listed = [key["id"] for key in selectors.issuer_profile()["verificationMethod"]]
+    assert credential_selectors.credential_verify(old.document).valid
+    assert credential_selectors.credential_verify(new.document).valid
+    listed = [key["id"] for key in credential_selectors.issuer_profile()["verificationMethod"]]
     assert listed == [second.verification_method, first.verification_method]
 
 
@@ -164,7 +164,7 @@ def test_someone_elses_key_claiming_our_issuer_fails(credential):
         verification_method=signing.did_key_method(forger.public_key()),
         created="2026-01-01T00:00:00Z",
     )
-    verdict = selectors.credential_verify(json.dumps(forged))
+    verdict = credential_selectors.credential_verify(json.dumps(forged))
     assert checks(verdict)["signature"] == "pass"
     assert checks(verdict)["issuer"] == "fail"
     assert not verdict.valid
@@ -195,12 +195,12 @@ def test_a_did_key_issuer_verifies_offline(no_network):
         verification_method=signing.did_key_method(key.public_key()),
         created="2020-01-01T00:00:00Z",
     )
-    before_expiry = selectors.credential_verify(
+    before_expiry = credential_selectors.credential_verify(
         json.dumps(signed), now=datetime(2020, 6, 1, tzinfo=UTC)
     )
     assert before_expiry.valid, before_expiry.as_data()
     assert checks(before_expiry)["issuer"] == "pass"
-    expired = selectors.credential_verify(json.dumps(signed))
+    expired = credential_selectors.credential_verify(json.dumps(signed))
     assert checks(expired)["expiry"] == "fail"
     assert not expired.valid
 
@@ -208,7 +208,7 @@ def test_a_did_key_issuer_verifies_offline(no_network):
 @pytest.mark.django_db
 def test_the_spec_vector_verifies_with_a_warning_about_its_issuer(no_network):
     v = json.loads(VECTORS.read_text())["vectors"][0]
-    verdict = selectors.credential_verify(json.dumps(v["signed_credential"]))
+    verdict = credential_selectors.credential_verify(json.dumps(v["signed_credential"]))
     assert verdict.valid
     assert checks(verdict)["signature"] == "pass"
     assert checks(verdict)["issuer"] == "warning"
@@ -231,7 +231,7 @@ def test_the_spec_vector_verifies_with_a_warning_about_its_issuer(no_network):
     ],
 )
 def test_bad_input_gets_a_clear_verdict(raw, reason, no_network):
-    verdict = selectors.credential_verify(raw)
+    verdict = credential_selectors.credential_verify(raw)
     assert not verdict.valid
     assert checks(verdict)[reason] == "fail"
     assert all(check.message for check in verdict.checks)
@@ -241,13 +241,13 @@ def test_bad_input_gets_a_clear_verdict(raw, reason, no_network):
 def test_an_unshipped_context_is_refused_without_a_request(credential, no_network):
     document = json.loads(credential.document)
     document["@context"].append("https://evil.example/context.json")
-    verdict = selectors.credential_verify(json.dumps(document))
+    verdict = credential_selectors.credential_verify(json.dumps(document))
     assert checks(verdict)["context"] == "fail"
     assert "https://evil.example/context.json" in verdict.checks[1].message
     # A context hidden inside the document is refused the same way.
     document = json.loads(credential.document)
     document["credentialSubject"]["@context"] = "https://evil.example/nested.json"
-    verdict = selectors.credential_verify(json.dumps(document))
+    verdict = credential_selectors.credential_verify(json.dumps(document))
     assert checks(verdict)["context"] == "fail"
 
 
@@ -302,7 +302,7 @@ def test_the_rotate_command_keeps_old_keys(credential_keys):
 def test_a_status_index_outside_the_list_is_not_ours(credential):
     from iite.learning.credentials import document as documents
 
-    trust = selectors.trust()
+    trust = credential_selectors.trust()
     list_url = documents.status_list_url(0)
     assert trust.revoked(list_url, credential.status_index) is False
     assert trust.revoked(list_url, -1) is None
@@ -322,7 +322,7 @@ def test_an_undefined_property_is_refused_not_dropped(credential, no_network):
             "achievement": document["credentialSubject"]["achievement"],
         }[where]
         target["grade"] = "A+"
-        verdict = selectors.credential_verify(json.dumps(document))
+        verdict = credential_selectors.credential_verify(json.dumps(document))
         assert not verdict.valid, where
         assert checks(verdict)["context"] == "fail"
         assert "grade" in verdict.checks[1].message
@@ -362,7 +362,7 @@ def test_every_key_and_value_changed_by_one_character_fails(credential):
             parent[_changed(last)] = parent.pop(last)
         else:
             parent[last] = _changed(parent[last])
-        verdict = selectors.credential_verify(json.dumps(document))
+        verdict = credential_selectors.credential_verify(json.dumps(document))
         assert not verdict.valid, (kind, path)
         tried += 1
     assert tried > 60

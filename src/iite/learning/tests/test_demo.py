@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iite.learning import demo, selectors
+from iite.learning import credential_selectors, demo, selectors
 from iite.learning.models import Cohort, Credential, Path, Step
 from iite.learning.tests.conftest import member
 from iite.learning.tests.test_credentials import complete
@@ -34,7 +34,7 @@ def test_demo_has_a_complete_path_per_aspect_and_loads_twice():
     ) == counts
     badge = Credential.objects.get()
     assert badge.enrolment.learner == teacher
-    assert selectors.credential_verify(badge.document).valid
+    assert credential_selectors.credential_verify(badge.document).valid
     aspects = {
         competency.dimension.code
         for path in selectors.paths_published(language="en")
@@ -44,4 +44,4 @@ def test_demo_has_a_complete_path_per_aspect_and_loads_twice():
     # Each demo path can be completed and gives a valid credential.
     path = Path.objects.get(slug="demo-pedagogy")
     credential = complete(path, member(), admin)
-    assert selectors.credential_verify(credential.document).valid
+    assert credential_selectors.credential_verify(credential.document).valid

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from iite.assessments import services as assessment_services
 from iite.assessments.tests.conftest import TEACHER_FILE
-from iite.learning import selectors, services
+from iite.learning import recommendations, services
 from iite.learning.models import Step
 from iite.learning.tests.conftest import make_path
 from iite.reference.models import Competency
@@ -58,7 +58,7 @@ def paths(editor):
 
 def test_recommendations_explain_and_fall_back_to_other_languages(result, paths):
     english, french = paths
-    suggestions = selectors.recommendations_for(result, language="en")
+    suggestions = recommendations.recommendations_for(result, language="en")
     assert [s.code for s in suggestions] == ["3.KA", "3.KD", "1.KA"]
     first, second, third = suggestions
     assert first.paths == [english]
@@ -70,7 +70,7 @@ def test_recommendations_explain_and_fall_back_to_other_languages(result, paths)
     assert third.empty
     assert third.elsewhere == []
     # In French, the French path fits 3.KD directly.
-    in_french = selectors.recommendations_for(result, language="fr")
+    in_french = recommendations.recommendations_for(result, language="fr")
     assert in_french[1].paths == [french]
 
 
@@ -87,10 +87,10 @@ def test_recommendations_page_and_api(client, learner, result, paths):
 
 def test_paths_for_competencies_for_other_apps(paths, editor):
     english, french = paths
-    assert list(selectors.paths_for_competencies(["3.KA"])) == [english]
-    assert set(selectors.paths_for_competencies(["3.KA", "3.KD"])) == {english, french}
-    assert list(selectors.paths_for_competencies(["3.KD"], language="en")) == []
+    assert list(recommendations.paths_for_competencies(["3.KA"])) == [english]
+    assert set(recommendations.paths_for_competencies(["3.KA", "3.KD"])) == {english, french}
+    assert list(recommendations.paths_for_competencies(["3.KD"], language="en")) == []
     draft = services.path_create(
         slug="draft", title="Draft", summary="x", language="en", competencies=["3.KA"], by=editor
     )
-    assert draft not in selectors.paths_for_competencies(["3.KA"])
+    assert draft not in recommendations.paths_for_competencies(["3.KA"])

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from iite.learning import services
+from iite.learning import credential_services
 from iite.learning.credentials import keys
 
 
@@ -18,6 +18,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        key = services.issuer_key_rotate(by=None)
+        key = credential_services.issuer_key_rotate(by=None)
         self.stdout.write(f"New signing key: {key.verification_method}")
         self.stdout.write(f"Keys held: {len(keys.all_keys())} (in {keys.keys_dir()})")
