@@ -614,6 +614,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="Passes over the query mix.")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--skip-oai", action="store_true")
+    parser.add_argument(
+        "--per-query", action="store_true", help="Also print each query's median through HTTP."
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -700,6 +703,12 @@ def main() -> None:
         "  ratio HTTP / bare engine + SQL facet counts at p95: "
         f"{http95 / percentile(with_facets, 0.95):.2f}"
     )
+    if args.per_query:
+        for index, (q, filters) in enumerate(QUERIES):
+            mine = http_times[index :: len(QUERIES)]
+            shown = f"{q!r} {filters}" if any(filters.values()) else repr(q)
+            median = statistics.median(mine) * 1000
+            print(f"    {median:7.1f} ms  {totals[index]:>7,} results  {shown}")
     print(f"  OAI-PMH ListRecords: {oai}")
     print(
         f"  CISI relevance ({quality['queries']} judged queries): "
