@@ -6,26 +6,35 @@ SQL text is only placeholders and names from this module.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
 from iite.library.search.text import MARK_END, MARK_START, Term, fts5_expression
+
+if TYPE_CHECKING:
+    from iite.library.search.bitmaps import Snapshot
 
 # Weights of title, creators, keywords, abstract, body and CJK bigrams for bm25.
 BM25 = "bm25(library_search_fts, 10.0, 4.0, 5.0, 2.0, 1.0, 4.0)"
 STEMMING_CONFIGS = ("iite_english", "iite_french", "iite_russian", "iite_spanish", "iite_arabic")
 ALL_CONFIGS = (*STEMMING_CONFIGS, "iite_simple")
 EXCERPT_WORDS = 28
+# PostgreSQL: how many entries hold each word, per database, under one index state token.
+_FREQUENCIES: dict[str, tuple[str, dict[str, int]]] = {}
+MAX_KNOWN_FREQUENCIES = 10_000
 
 
 class Match:
-    """A text condition on entries (``e``), with what it needs to rank and excerpt."""
+    """A text condition on entries (``e``), with what it needs to rank and excerpt; ``parts``
+    are the query's words, each a condition of its own (PostgreSQL weighs them by rarity)."""
 
-    def __init__(self, sql: str, params: Sequence[Any]) -> None:
+    def __init__(self, sql: str, params: Sequence[Any], parts: Sequence[str] = ()) -> None:
         self.sql = sql
         self.params = list(params)
+        self.parts = list(parts)
 
 
 def _quote_lexeme(lexeme: str) -> str:
@@ -43,9 +52,16 @@ class Engine:
         raise NotImplementedError
 
     def ranked_ids(
-        self, match: Match, where: str, params: list[Any], limit: int, offset: int
+        self,
+        match: Match,
+        where: str,
+        params: list[Any],
+        limit: int,
+        offset: int,
+        state: Snapshot | None = None,
     ) -> list[tuple[int, float]]:
-        """Ids and scores of one page of matching entries, best first; ``where`` filters ``e``."""
+        """Ids and scores of one page of matching entries, best first; ``where`` filters ``e``.
+        ``state`` is the index state the search runs on."""
         raise NotImplementedError
 
     def excerpts(self, match: Match | None, ids: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -75,7 +91,13 @@ class SqliteEngine(Engine):
             return [row[0] for row in cursor.fetchall()]
 
     def ranked_ids(
-        self, match: Match, where: str, params: list[Any], limit: int, offset: int
+        self,
+        match: Match,
+        where: str,
+        params: list[Any],
+        limit: int,
+        offset: int,
+        state: Snapshot | None = None,
     ) -> list[tuple[int, float]]:
         # Every FTS5 row has its entry (written together, removed by trigger): join the entries
         # only when filters need them, not for each of a broad query's matches.
@@ -146,7 +168,7 @@ class PostgresEngine(Engine):
         if not parts:
             return Match("1 = 0", [])  # only stop words: nothing to find
         query = (" | " if any_term else " & ").join(parts)
-        return Match("e.document @@ %s::tsquery", [query])
+        return Match("e.document @@ %s::tsquery", [query], parts)
 
     def match_ids(self, match: Match) -> list[int]:
         with connection.cursor() as cursor:
@@ -157,17 +179,62 @@ class PostgresEngine(Engine):
             return [row[0] for row in cursor.fetchall()]
 
     def ranked_ids(
-        self, match: Match, where: str, params: list[Any], limit: int, offset: int
+        self,
+        match: Match,
+        where: str,
+        params: list[Any],
+        limit: int,
+        offset: int,
+        state: Snapshot | None = None,
     ) -> list[tuple[int, float]]:
+        # Cover density alone weighs every word the same, so a common word found often outranks
+        # a rare one: with several words, each word's cover density is weighted by its rarity
+        # (BM25's inverse document frequency), as FTS5's bm25 does.
+        query = match.params[0]
+        weights = self._rarity(match.parts, state) if len(match.parts) > 1 else None
+        if weights is None:
+            score, score_params = "ts_rank_cd(e.document, %s::tsquery, 1)", [query]
+        else:
+            score = " + ".join(["%s * ts_rank_cd(e.document, %s::tsquery, 1)"] * len(weights))
+            pairs = zip(weights, match.parts, strict=True)
+            score_params = [value for pair in pairs for value in pair]
         sql = (
-            "SELECT e.resource_id, ts_rank_cd(e.document, %s::tsquery, 1) AS score "  # noqa: S608  (placeholders and this module's names only)
+            f"SELECT e.resource_id, {score} AS score "  # noqa: S608  (placeholders and this module's names only)
             "FROM library_search_entry e WHERE e.document @@ %s::tsquery "
             f"{where} ORDER BY score DESC, e.resource_id DESC LIMIT %s OFFSET %s"
         )
-        query = match.params[0]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query, query, *params, limit, offset])
+            cursor.execute(sql, [*score_params, query, *params, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def _rarity(self, parts: list[str], state: Snapshot | None) -> list[float] | None:
+        """Each word's inverse document frequency, ln(1 + (N - n + 0.5) / (n + 0.5)), with N
+        the entries and n those holding the word. Counts are kept for as long as the index
+        state token is the same, so a word is counted once between two changes of the index."""
+        if state is None:
+            return None
+        key = connection.settings_dict["NAME"]
+        token, known = _FREQUENCIES.get(key, ("", {}))
+        if token != state.token or len(known) > MAX_KNOWN_FREQUENCIES:
+            known = {}
+            _FREQUENCIES[key] = (state.token, known)
+        weights = []
+        with connection.cursor() as cursor:
+            total = known.get("")  # the number of entries, kept under the empty word
+            if total is None:
+                cursor.execute("SELECT count(*) FROM library_search_entry")
+                total = known[""] = int(cursor.fetchone()[0])
+            for part in parts:
+                found = known.get(part)
+                if found is None:
+                    cursor.execute(
+                        "SELECT count(*) FROM library_search_entry e "
+                        "WHERE e.document @@ %s::tsquery",
+                        [part],
+                    )
+                    found = known[part] = int(cursor.fetchone()[0])
+                weights.append(math.log(1 + (total - found + 0.5) / (found + 0.5)))
+        return weights
 
     def excerpts(self, match: Match | None, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if match is None or not ids:

@@ -185,7 +185,7 @@ def _page_ids(
         return [
             (resource_id, score)
             for resource_id, score in engine().ranked_ids(
-                match, filter_sql, filter_params, limit, offset
+                match, filter_sql, filter_params, limit, offset, state or bitmaps.snapshot()
             )
         ]
     where, params = _where(match, filters, state)

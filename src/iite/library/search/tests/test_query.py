@@ -184,6 +184,22 @@ def test_relevance_puts_title_matches_first_and_sorts_by_date_and_title() -> Non
     assert titles(search(sort="relevance"))[0] == "Zebra"  # without words: newest first
 
 
+def test_a_rare_word_weighs_more_than_a_common_one() -> None:
+    """Both engines weigh words by rarity. "Satellite" is in 2 of 12 resources, "broadband" in
+    all: the resource saying the rare word five times comes before the one with more passages
+    holding both words (three, against one), of the same length and indexed later."""
+    for number in range(10):
+        make_resource(title=f"Filler {number}", abstract="Broadband in schools.")
+    make_resource(
+        title="Rare", abstract="Satellite satellite satellite satellite satellite broadband."
+    )
+    make_resource(
+        title="Common", abstract="Satellite broadband broadband satellite broadband broadband."
+    )
+    assert titles(search(q="satellite broadband")) == ["Rare", "Common"]
+    assert titles(search(q="broadband satellite")) == ["Rare", "Common"]
+
+
 def test_all_words_must_match_else_any_with_a_notice() -> None:
     make_resource(title="Open educational resources")
     make_resource(title="Educational radio")
