@@ -289,3 +289,17 @@ def test_pages_and_absurd_page_numbers() -> None:
     with pytest.raises(ApplicationError):
         search(q="literacy", page_size=1000)
     assert search(q="no such words at all").page == 1  # page 1 of nothing is fine
+
+
+def test_postgresql_keeps_each_document_in_its_row() -> None:
+    """Matching and ranking a broad word reads every row: the tsvector stays inline (MAIN)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attname = 'document' "
+            "AND attrelid = 'library_search_entry'::regclass"
+        )
+        assert cursor.fetchone() == ("m",)
