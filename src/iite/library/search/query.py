@@ -36,6 +36,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000  # deeper than anyone reads; beyond it, narrow the search
 EXPORT_CHUNK = 1000
+# PostgreSQL has an index in each of these orders (migration 0005); change them together.
 ORDER = {
     "date": "e.issued DESC NULLS LAST, e.resource_id DESC",
     "title": "e.title_sort ASC, e.resource_id ASC",

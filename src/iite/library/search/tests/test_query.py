@@ -291,8 +291,9 @@ def test_pages_and_absurd_page_numbers() -> None:
     assert search(q="no such words at all").page == 1  # page 1 of nothing is fine
 
 
-def test_postgresql_keeps_each_document_in_its_row() -> None:
-    """Matching and ranking a broad word reads every row: the tsvector stays inline (MAIN)."""
+def test_postgresql_keeps_documents_in_their_rows_and_indexes_the_sorts() -> None:
+    """Matching and ranking a broad word reads every row: the tsvector stays inline (MAIN);
+    a page sorted by date or title reads an index in that order."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -303,3 +304,11 @@ def test_postgresql_keeps_each_document_in_its_row() -> None:
             "AND attrelid = 'library_search_entry'::regclass"
         )
         assert cursor.fetchone() == ("m",)
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'library_search_entry' "
+            "AND indexname IN ('library_search_entry_date', 'library_search_entry_title') "
+            "ORDER BY indexname"
+        )
+        date_index, title_index = (row[0] for row in cursor.fetchall())
+    assert "(issued DESC NULLS LAST, resource_id DESC)" in date_index
+    assert "(title_sort, resource_id)" in title_index
