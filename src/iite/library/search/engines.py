@@ -64,6 +64,11 @@ class Engine:
         ``state`` is the index state the search runs on."""
         raise NotImplementedError
 
+    def scored_ids(self, match: Match, state: Snapshot) -> list[tuple[int, float]] | None:
+        """Every matching entry with its score, in no order, when this engine ranks as cheaply
+        as it matches (then a search reads the matches once); None otherwise."""
+        return None
+
     def excerpts(self, match: Match | None, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         """(marked title, marked abstract excerpt, marked body excerpt) of each id."""
         raise NotImplementedError
@@ -187,25 +192,42 @@ class PostgresEngine(Engine):
         offset: int,
         state: Snapshot | None = None,
     ) -> list[tuple[int, float]]:
-        # Cover density alone weighs every word the same, so a common word found often outranks
-        # a rare one: with several words, each word's cover density is weighted by its rarity
-        # (BM25's inverse document frequency), as FTS5's bm25 does.
-        query = match.params[0]
-        weights = self._rarity(match.parts, state) if len(match.parts) > 1 else None
-        if weights is None:
-            score, score_params = "ts_rank_cd(e.document, %s::tsquery, 1)", [query]
-        else:
-            score = " + ".join(["%s * ts_rank_cd(e.document, %s::tsquery, 1)"] * len(weights))
-            pairs = zip(weights, match.parts, strict=True)
-            score_params = [value for pair in pairs for value in pair]
+        score, score_params = self._score(match, state)
         sql = (
             f"SELECT e.resource_id, {score} AS score "  # noqa: S608  (placeholders and this module's names only)
             "FROM library_search_entry e WHERE e.document @@ %s::tsquery "
             f"{where} ORDER BY score DESC, e.resource_id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*score_params, query, *params, limit, offset])
+            cursor.execute(sql, [*score_params, match.params[0], *params, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def scored_ids(self, match: Match, state: Snapshot) -> list[tuple[int, float]] | None:
+        # A broad word is matched by reading every row's tsvector; scoring it there costs about
+        # a fifth more, against a second pass over the same rows to rank them.
+        if not match.params:
+            return []  # only stop words: nothing to find
+        score, score_params = self._score(match, state)
+        sql = (
+            f"SELECT e.resource_id, {score} FROM library_search_entry e "  # noqa: S608  (placeholders and this module's names only)
+            "WHERE e.document @@ %s::tsquery"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*score_params, match.params[0]])
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def _score(self, match: Match, state: Snapshot | None) -> tuple[str, list[Any]]:
+        """The score of an entry ``e``, and its parameters.
+
+        Cover density alone weighs every word the same, so a common word found often outranks
+        a rare one: with several words, each word's cover density is weighted by its rarity
+        (BM25's inverse document frequency), as FTS5's bm25 does."""
+        weights = self._rarity(match.parts, state) if len(match.parts) > 1 else None
+        if weights is None:
+            return "ts_rank_cd(e.document, %s::tsquery, 1)", [match.params[0]]
+        score = " + ".join(["%s * ts_rank_cd(e.document, %s::tsquery, 1)"] * len(weights))
+        pairs = zip(weights, match.parts, strict=True)
+        return score, [value for pair in pairs for value in pair]
 
     def _rarity(self, parts: list[str], state: Snapshot | None) -> list[float] | None:
         """Each word's inverse document frequency, ln(1 + (N - n + 0.5) / (n + 0.5)), with N

@@ -7,6 +7,7 @@ resources are in the index, so nothing else is ever found.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,6 +137,38 @@ def _matched(match: Match | None, state: bitmaps.Snapshot) -> int:
     if match is None:
         return state.everything
     return bitmaps.from_ids(engine().match_ids(match))
+
+
+Scored = list[tuple[int, float]]
+
+
+def _matching(
+    match: Match | None, state: bitmaps.Snapshot, *, ranked: bool
+) -> tuple[int, Scored | None]:
+    """``_matched``, and every match with its score when the engine scores in the same pass
+    (PostgreSQL) and the result is ranked; the page is then taken from those (``_best``)."""
+    scored = engine().scored_ids(match, state) if ranked and match is not None else None
+    if scored is None:
+        return _matched(match, state), None
+    return bitmaps.from_ids(resource_id for resource_id, _score in scored), scored
+
+
+def _best(
+    scored: Scored,
+    matched: int,
+    filters: Mapping[str, list[str]],
+    state: bitmaps.Snapshot,
+    limit: int,
+    offset: int,
+) -> list[tuple[int, float | None]]:
+    """One page of scored matches passing the filters, in the engine's order: best score first,
+    then the newer entry (as ``ranked_ids`` orders them in SQL)."""
+    passing = state.filter_bits(filters)
+    if passing is not None:
+        allowed = set(bitmaps.ids_of(matched & passing))
+        scored = [pair for pair in scored if pair[0] in allowed]
+    page = heapq.nsmallest(offset + limit, scored, key=lambda pair: (-pair[1], -pair[0]))
+    return [(resource_id, score) for resource_id, score in page[offset:]]
 
 
 def _total(matched: int, filters: Mapping[str, list[str]], state: bitmaps.Snapshot) -> int:
@@ -296,21 +329,28 @@ def search(
     match = backend.match(terms, any_term=any_term) if terms else None
     # Typed text without a single word (only punctuation) finds nothing, rather than everything.
     nothing = bool(q.strip()) and not terms
-    matched = 0 if nothing else _matched(match, state)
+    ranked = sort == "relevance"
+    matched, scored = (0, None) if nothing else _matching(match, state, ranked=ranked)
     total = _total(matched, clean, state)
     relaxed = False
     if total == 0 and not any_term and len(terms) > 1:
         relaxed_match = backend.match(terms, any_term=True)
-        relaxed_matched = _matched(relaxed_match, state)
+        relaxed_matched, relaxed_scored = _matching(relaxed_match, state, ranked=ranked)
         relaxed_total = _total(relaxed_matched, clean, state)
         if relaxed_total:
             match, matched, total, relaxed = relaxed_match, relaxed_matched, relaxed_total, True
+            scored = relaxed_scored
     if page > max(1, -(-total // page_size)):
         raise _page_error()
     hits: list[Hit] = []
     counts: dict[str, dict[str, int]] = {}
     if total:
-        ids = _page_ids(match, clean, sort, page_size, (page - 1) * page_size, state)
+        offset = (page - 1) * page_size
+        ids = (
+            _best(scored, matched, clean, state, page_size, offset)
+            if scored is not None
+            else _page_ids(match, clean, sort, page_size, offset, state)
+        )
         hits = _hits(ids, match, terms)
         if facets:
             counts = _facet_counts(None if match is None else matched, clean, state)

@@ -200,6 +200,30 @@ def test_a_rare_word_weighs_more_than_a_common_one() -> None:
     assert titles(search(q="broadband satellite")) == ["Rare", "Common"]
 
 
+def test_a_page_of_a_ranked_search_is_the_engines_ranked_page() -> None:
+    """On PostgreSQL a search scores every match in the pass that finds them and takes the page
+    from those; it must give exactly the page the engine ranks in SQL, filters and ties
+    included (on SQLite both are the engine's page)."""
+    from iite.library.search.bitmaps import snapshot
+    from iite.library.search.engines import engine
+    from iite.library.search.query import _page_ids
+    from iite.library.search.text import parse_query
+
+    for number in range(9):
+        make_resource(
+            title=f"Radio lessons {number}",
+            abstract="Radio " * (number % 3 + 1) + "and lessons at a distance.",
+            kind=Resource.Kind.POLICY_BRIEF if number % 2 else Resource.Kind.PUBLICATION,
+        )
+    match = engine().match(parse_query("radio lessons"), any_term=False)
+    assert match is not None
+    for filters, pages in (({}, 3), ({"kind": ["policy-brief"]}, 2)):
+        for page in range(1, pages + 1):
+            found = search(q="radio lessons", filters=filters, page=page, page_size=3)
+            expected = _page_ids(match, filters, "relevance", 3, (page - 1) * 3, snapshot())
+            assert [hit.resource_id for hit in found.hits] == [pk for pk, _score in expected]
+
+
 def test_all_words_must_match_else_any_with_a_notice() -> None:
     make_resource(title="Open educational resources")
     make_resource(title="Educational radio")
