@@ -598,7 +598,7 @@ def relevance() -> dict[str, float]:
 def oai_figures(deep_page: int) -> str:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        from library_oai import measure_list_records  # type: ignore[import-not-found]
+        from library_oai import measure_list_records
     except ImportError:
         return "bench/library_oai.py has no measure_list_records yet: ListRecords not measured"
     try:

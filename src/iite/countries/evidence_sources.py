@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from iite.assessments import selectors as assessment_selectors
 from iite.assessments import summaries as assessment_summaries
 from iite.assessments.models import Response
+from iite.learning import selectors as learning_selectors
 from iite.library import selectors as library_selectors
+from iite.library.models import Resource
 from iite.reference import selectors as reference_selectors
 from iite.reference.models import Country
 
@@ -35,24 +37,14 @@ class Document:
     year: int | None
 
 
-def _url(resource: object) -> str:
-    for name in ("library:resource", "library:resource-detail"):
-        try:
-            return reverse(name, args=[resource.uuid])  # type: ignore[attr-defined]
-        except NoReverseMatch:
-            continue
-    return str(getattr(resource, "url", "") or "")
-
-
-def _document(resource: object) -> Document:
-    issued = getattr(resource, "issued", None)
+def _document(resource: Resource) -> Document:
     return Document(
-        pk=int(resource.pk),  # type: ignore[attr-defined]
-        title=str(resource.title),  # type: ignore[attr-defined]
-        kind=str(resource.kind),  # type: ignore[attr-defined]
-        kind_label=str(resource.get_kind_display()),  # type: ignore[attr-defined]
-        url=_url(resource),
-        year=issued.year if issued else None,
+        pk=resource.pk,
+        title=resource.title,
+        kind=resource.kind,
+        kind_label=resource.get_kind_display(),
+        url=reverse("library:resource", kwargs={"uuid": resource.uuid}),
+        year=resource.issued.year if resource.issued else None,
     )
 
 
@@ -87,17 +79,11 @@ class Course:
 
 def courses_for(competencies: Sequence[str], *, limit: int = 3) -> list[Course]:
     """Published learning paths teaching any of the competencies given."""
-    from iite.learning import selectors as learning_selectors
-
     paths = learning_selectors.paths_published().filter(competencies__code__in=competencies)
-    found = []
-    for path in paths.distinct()[:limit]:
-        try:
-            url = reverse("learning:path", args=[path.slug])
-        except NoReverseMatch:
-            url = ""
-        found.append(Course(title=path.title, url=url))
-    return found
+    return [
+        Course(title=path.title, url=reverse("learning:path", args=[path.slug]))
+        for path in paths.distinct()[:limit]
+    ]
 
 
 @dataclass(frozen=True)
